@@ -1,0 +1,67 @@
+package dev.tasktree;
+
+import dev.tasktree.trace.Status;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+/** The state of one run: its id, options, recorder, random source and root scope. */
+final class Execution {
+
+  private final String traceId;
+  private final RunOptions options;
+  private final Recorder recorder;
+  private final Random random;
+  private final Scope root = new Scope(null);
+
+  Execution(String traceId, RunOptions options) {
+    this.traceId = traceId;
+    this.options = options;
+    this.recorder =
+        new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
+    this.random = options.newRandom();
+  }
+
+  String traceId() {
+    return traceId;
+  }
+
+  RunOptions options() {
+    return options;
+  }
+
+  Recorder recorder() {
+    return recorder;
+  }
+
+  Random random() {
+    return random;
+  }
+
+  void cancel(String reason) {
+    root.cancel(reason);
+  }
+
+  /** Runs {@code tree} on the current thread, from trace start to trace end. */
+  <B> Result execute(Tree<B> tree, B blackboard) {
+    recorder.traceStarted(tree.name());
+    Recorder.Span treeSpan = recorder.start(null, tree.name(), "Tree", tree.name());
+    Frame frame =
+        new Frame(this, root, treeSpan, new Frame.Lane(null), null, tree.name(), null, tree.name());
+    root.enter();
+    Result result;
+    Status status;
+    try {
+      result = frame.run(tree.root(), blackboard);
+      status = result.isOk() ? Status.OK : Status.FAIL;
+      treeSpan.end(result);
+    } catch (Cancelled cancelled) {
+      result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
+      status = Status.CANCELLED;
+      treeSpan.cancelled(cancelled.getMessage());
+    } finally {
+      root.exit();
+    }
+    recorder.traceEnded(status, result.data());
+    return result;
+  }
+}

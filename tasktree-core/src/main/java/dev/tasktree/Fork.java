@@ -1,0 +1,246 @@
+package dev.tasktree;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Structured concurrency for Parallel, Gather, Race, Timeout and Terminable: children run on
+ * virtual threads inside one cancellation scope, at most {@code limit} at a time, and {@link #join}
+ * does not return while a child still runs — except that a child which ignores interruption for
+ * longer than the grace period after a cancel is abandoned (its span says so).
+ */
+final class Fork implements AutoCloseable {
+
+  /** How a join ended. */
+  enum Outcome {
+    /** Every task finished. */
+    DONE,
+    /** The deadline passed first; the tasks still run (cancel, then join again). */
+    DEADLINE,
+    /** Cancelled, and some tasks ignored interruption past the grace period. */
+    ABANDONED
+  }
+
+  /** One child's execution. */
+  static final class Task {
+    final int index;
+    volatile Result result;
+    volatile boolean done;
+    volatile Recorder.Span span;
+
+    Task(int index) {
+      this.index = index;
+    }
+
+    /** Null when the child was cancelled (or has not finished). */
+    Result result() {
+      return result;
+    }
+  }
+
+  private final Frame parent;
+  private final Scope scope;
+  private final Semaphore permits;
+  private final long graceNanos;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final List<Task> tasks = new ArrayList<>();
+  private int running;
+  private long cancelledAt;
+
+  /**
+   * @param parent the forking node's frame
+   * @param limit most tasks at once; 0 for no limit
+   */
+  Fork(Frame parent, int limit) {
+    this.parent = parent;
+    this.scope = parent.scope().open();
+    this.permits = limit > 0 ? new Semaphore(limit) : null;
+    this.graceNanos = parent.run().options().cancelGrace().toNanos();
+    scope.onCancel(this::markCancelled);
+  }
+
+  /**
+   * Starts {@code body} on a new virtual thread once a permit is free.
+   *
+   * @param body runs the child in the given frame and returns its result
+   * @param onDone called on the task's thread when it finishes (not when cancelled)
+   * @return the task, or null when the fork is cancelled before it could start
+   * @throws Cancelled when the forking node itself is cancelled while waiting for a permit
+   */
+  Task spawn(Function<Frame, Result> body, Consumer<Task> onDone) {
+    if (permits != null) {
+      try {
+        permits.acquire();
+      } catch (InterruptedException e) {
+        throw cancelAndUnwind();
+      }
+    }
+    lock.lock();
+    Task task;
+    try {
+      if (scope.cancelled()) {
+        if (permits != null) {
+          permits.release();
+        }
+        return null;
+      }
+      task = new Task(tasks.size());
+      tasks.add(task);
+      running++;
+    } finally {
+      lock.unlock();
+    }
+    Frame frame = parent.forThread(scope, task);
+    Thread.ofVirtual()
+        .name("tasktree-" + parent.run().traceId() + "-" + task.index)
+        .start(() -> runTask(task, frame, body, onDone));
+    return task;
+  }
+
+  private void runTask(Task task, Frame frame, Function<Frame, Result> body, Consumer<Task> onDone) {
+    scope.enter();
+    try {
+      task.result = body.apply(frame);
+    } catch (Cancelled cancelled) {
+      task.result = null;
+    } catch (RuntimeException | Error unexpected) {
+      task.result = Result.fail(unexpected);
+    } finally {
+      scope.exit();
+    }
+    try {
+      // Before the task counts as finished, so join() never returns ahead of this decision.
+      if (task.result != null && onDone != null) {
+        onDone.accept(task);
+      }
+    } finally {
+      if (permits != null) {
+        permits.release();
+      }
+      task.done = true;
+      lock.lock();
+      try {
+        running--;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  List<Task> tasks() {
+    lock.lock();
+    try {
+      return List.copyOf(tasks);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void cancel(String reason) {
+    scope.cancel(reason);
+  }
+
+  boolean cancelled() {
+    return scope.cancelled();
+  }
+
+  String reason() {
+    return scope.reason();
+  }
+
+  private void markCancelled() {
+    lock.lock();
+    try {
+      if (cancelledAt == 0) {
+        cancelledAt = System.nanoTime();
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits for every task, until {@code deadlineNanos} ({@link System#nanoTime()} based; {@code
+   * Long.MAX_VALUE} for none). After a cancel, waits at most the grace period; tasks still running
+   * then are abandoned and their spans say so.
+   *
+   * @throws Cancelled when the forking node itself is cancelled meanwhile (after the same grace)
+   */
+  Outcome join(long deadlineNanos) {
+    Outcome outcome;
+    try {
+      outcome = await(deadlineNanos);
+    } catch (InterruptedException e) {
+      throw cancelAndUnwind();
+    }
+    if (outcome == Outcome.ABANDONED) {
+      abandonRunning();
+    }
+    return outcome;
+  }
+
+  private Outcome await(long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (running > 0) {
+        long now = System.nanoTime();
+        if (cancelledAt != 0) {
+          long left = cancelledAt + graceNanos - now;
+          if (left <= 0) {
+            return Outcome.ABANDONED;
+          }
+          changed.awaitNanos(left);
+        } else if (now - deadlineNanos >= 0) {
+          return Outcome.DEADLINE;
+        } else {
+          changed.awaitNanos(deadlineNanos - now);
+        }
+      }
+      return Outcome.DONE;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The forking node was cancelled from above: stop the children, wait the grace, unwind. */
+  private Cancelled cancelAndUnwind() {
+    String reason = parent.scope().reason();
+    cancel(reason == null ? "interrupted" : reason);
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (await(Long.MAX_VALUE) == Outcome.ABANDONED) {
+          abandonRunning();
+        }
+        break;
+      } catch (InterruptedException again) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return new Cancelled(reason == null ? "interrupted" : reason);
+  }
+
+  private void abandonRunning() {
+    for (Task task : tasks()) {
+      if (!task.done && task.span != null) {
+        task.span.abandoned(String.valueOf(scope.reason()));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    scope.close();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.tasktree;
+
+import dev.tasktree.store.CacheStore;
+import dev.tasktree.store.InMemoryCacheStore;
+import dev.tasktree.store.InMemorySignalStore;
+import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.TraceSink;
+import dev.tasktree.trace.ValueLimits;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * How a run is carried out: where its trace goes, which stores its Cacher and Terminable nodes use,
+ * its random source and clock, how much of each value the trace keeps, and how long a cancelled
+ * child may take to stop before it is abandoned. Immutable; build once, share freely.
+ *
+ * <pre>{@code
+ * RunOptions options = RunOptions.defaults()
+ *     .withTraceDir(Path.of(".traces"))
+ *     .withCacheStore(redis)
+ *     .withRandom(() -> new Random(42));
+ * }</pre>
+ *
+ * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the
+ * UTC system clock, {@link ValueLimits#DEFAULT}, and a 50 ms cancel grace.
+ */
+public final class RunOptions {
+
+  private static final RunOptions DEFAULTS =
+      new RunOptions(
+          TraceSink.none(),
+          InMemoryCacheStore.shared(),
+          InMemorySignalStore.shared(),
+          Random::new,
+          Clock.systemUTC(),
+          ValueLimits.DEFAULT,
+          Duration.ofMillis(50));
+
+  private final TraceSink traceSink;
+  private final CacheStore cacheStore;
+  private final SignalStore signalStore;
+  private final Supplier<Random> random;
+  private final Clock clock;
+  private final ValueLimits valueLimits;
+  private final Duration cancelGrace;
+
+  private RunOptions(
+      TraceSink traceSink,
+      CacheStore cacheStore,
+      SignalStore signalStore,
+      Supplier<Random> random,
+      Clock clock,
+      ValueLimits valueLimits,
+      Duration cancelGrace) {
+    this.traceSink = traceSink;
+    this.cacheStore = cacheStore;
+    this.signalStore = signalStore;
+    this.random = random;
+    this.clock = clock;
+    this.valueLimits = valueLimits;
+    this.cancelGrace = cancelGrace;
+  }
+
+  /** The defaults (see the class comment). */
+  public static RunOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Sends traces to {@code sink}. */
+  public RunOptions withTraceSink(TraceSink sink) {
+    return new RunOptions(
+        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+  }
+
+  /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
+  public RunOptions withTraceDir(Path directory) {
+    return withTraceSink(TraceSink.jsonl(directory));
+  }
+
+  /** Caches through {@code store}. */
+  public RunOptions withCacheStore(CacheStore store) {
+    return new RunOptions(traceSink, store, signalStore, random, clock, valueLimits, cancelGrace);
+  }
+
+  /** Watches termination signals in {@code store}. */
+  public RunOptions withSignalStore(SignalStore store) {
+    return new RunOptions(traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace);
+  }
+
+  /**
+   * Each run draws from the {@link Random} this supplies; {@code () -> new Random(42)} makes every
+   * run's random choices repeat.
+   */
+  public RunOptions withRandom(Supplier<Random> random) {
+    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+  }
+
+  /** Timestamps traces (and what nodes read from {@link NodeContext#clock()}) with {@code clock}. */
+  public RunOptions withClock(Clock clock) {
+    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+  }
+
+  /** Cuts traced values at these limits. */
+  public RunOptions withValueLimits(ValueLimits limits) {
+    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace);
+  }
+
+  /**
+   * How long a cancelling node waits for a cancelled child to stop before abandoning it (marked in
+   * the trace) and returning anyway. Interruptible work stops well within the default 50 ms.
+   */
+  public RunOptions withCancelGrace(Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("cancel grace must not be negative");
+    }
+    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, grace);
+  }
+
+  /** Where traces go. */
+  public TraceSink traceSink() {
+    return traceSink;
+  }
+
+  /** The cache store. */
+  public CacheStore cacheStore() {
+    return cacheStore;
+  }
+
+  /** The termination-signal store. */
+  public SignalStore signalStore() {
+    return signalStore;
+  }
+
+  /** The clock. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The trace value limits. */
+  public ValueLimits valueLimits() {
+    return valueLimits;
+  }
+
+  /** The cancel grace. */
+  public Duration cancelGrace() {
+    return cancelGrace;
+  }
+
+  Random newRandom() {
+    return random.get();
+  }
+}

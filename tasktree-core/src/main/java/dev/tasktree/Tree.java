@@ -1,0 +1,123 @@
+package dev.tasktree;
+
+import dev.tasktree.trace.TraceIds;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A named behavior tree: immutable and thread-safe, so one instance may run any number of times at
+ * once, each run with its own blackboard, random source, cancellation and trace. Build one with
+ * {@link #named}; use it inside another with {@link TreeBuilder#subtree}.
+ *
+ * <pre>{@code
+ * Tree<Chat> answer = Tree.<Chat>named("Answer")
+ *     .sequence()
+ *         .selector()
+ *             .timeout(Duration.ofSeconds(20)).node(primaryModel)
+ *             .timeout(Duration.ofSeconds(20)).node(secondaryModel)
+ *             .call(chat -> "No model answered.")
+ *         .end()
+ *         .writeBlackboard(Chat::setAnswer)
+ *     .end()
+ *     .build();
+ *
+ * Result result = answer.run(new Chat("What is a behavior tree?"));
+ * }</pre>
+ *
+ * @param <B> the blackboard type: the per-run state its nodes read and write
+ */
+public final class Tree<B> {
+
+  private final String name;
+  private final Step<B> root;
+
+  Tree(String name, Step<B> root) {
+    this.name = name;
+    this.root = root;
+  }
+
+  /** Starts building a tree with this name (its trace name and the first segment of paths). */
+  public static <B> TreeBuilder<B> named(String name) {
+    return new TreeBuilder<>(name);
+  }
+
+  /** The tree's name. */
+  public String name() {
+    return name;
+  }
+
+  Step<B> root() {
+    return root;
+  }
+
+  /** Runs the tree on the calling thread with {@link RunOptions#defaults()}. */
+  public Result run(B blackboard) {
+    return run(blackboard, RunOptions.defaults());
+  }
+
+  /** Runs the tree on the calling thread; returns when the run is over. */
+  public Result run(B blackboard, RunOptions options) {
+    return new Execution(TraceIds.create(name, options.clock().instant()), options)
+        .execute(this, blackboard);
+  }
+
+  /** Starts the tree on a virtual thread with {@link RunOptions#defaults()}. */
+  public RunHandle start(B blackboard) {
+    return start(blackboard, RunOptions.defaults());
+  }
+
+  /** Starts the tree on a virtual thread; the handle gives its trace id, result and cancel. */
+  public RunHandle start(B blackboard, RunOptions options) {
+    String traceId = TraceIds.create(name, options.clock().instant());
+    Execution execution = new Execution(traceId, options);
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("tasktree-run-" + traceId)
+        .start(
+            () -> {
+              try {
+                result.complete(execution.execute(this, blackboard));
+              } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+              }
+            });
+    return new RunHandle(traceId, execution, result);
+  }
+
+  /**
+   * The tree's shape as an indented outline, one node per line with its kind and settings:
+   *
+   * <pre>
+   * Answer
+   * └─ Sequence
+   *    ├─ Selector
+   *    │  ├─ Timeout [20s]
+   *    ...
+   * </pre>
+   */
+  public String describe() {
+    StringBuilder out = new StringBuilder(name).append('\n');
+    describe(root, "", true, out);
+    return out.toString();
+  }
+
+  private static void describe(Step<?> step, String indent, boolean last, StringBuilder out) {
+    out.append(indent).append(last ? "└─ " : "├─ ").append(step.name());
+    if (!step.name().equals(step.kind())) {
+      out.append(" (").append(step.kind()).append(')');
+    }
+    if (!step.details().isEmpty()) {
+      out.append(" [").append(step.details()).append(']');
+    }
+    out.append('\n');
+    List<? extends Step<?>> children = step.children();
+    for (int i = 0; i < children.size(); i++) {
+      describe(children.get(i), indent + (last ? "   " : "│  "), i == children.size() - 1, out);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Tree[" + name + "]";
+  }
+}

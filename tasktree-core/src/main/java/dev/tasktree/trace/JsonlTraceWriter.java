@@ -1,0 +1,252 @@
+package dev.tasktree.trace;
+
+import dev.tasktree.trace.TraceEvent.Heartbeat;
+import dev.tasktree.trace.TraceEvent.TraceEnded;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each run's events to {@code <directory>/<traceId>.jsonl}, one JSON object per line,
+ * append-only.
+ *
+ * <p>The run's threads only enqueue events; one background thread encodes them, appends them in
+ * batches and hands them to the OS at least every {@code flushInterval} (25 ms by default), so a
+ * process killed mid-run leaves a readable trace missing at most that window. While a run is open
+ * the writer appends a heartbeat every {@code heartbeatInterval} (2 s by default) of silence, so
+ * a reader can tell a live run from a dead one. A write error is logged once per trace and that
+ * trace's further events are dropped; the run itself never sees it.
+ *
+ * <p>Thread-safe. Use {@link TraceSink#jsonl(Path)} for the per-directory shared instance, or
+ * {@link #open} for one with other intervals (close it when done).
+ */
+public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonlTraceWriter.class);
+  private static final Map<Path, JsonlTraceWriter> SHARED = new ConcurrentHashMap<>();
+
+  private final Path directory;
+  private final long flushNanos;
+  private final long heartbeatNanos;
+  private final Clock clock;
+  private final ConcurrentLinkedQueue<TraceEvent> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicLong emitted = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  // Owned by the writer thread only.
+  private final Map<String, OpenFile> open = new HashMap<>();
+  private final Set<String> failed = new HashSet<>();
+
+  private JsonlTraceWriter(Path directory, Duration flushInterval, Duration heartbeatInterval) {
+    if (flushInterval.isNegative() || flushInterval.isZero()) {
+      throw new IllegalArgumentException("flushInterval must be positive");
+    }
+    if (heartbeatInterval.compareTo(flushInterval) < 0) {
+      throw new IllegalArgumentException("heartbeatInterval must be at least flushInterval");
+    }
+    this.directory = directory.toAbsolutePath().normalize();
+    this.flushNanos = flushInterval.toNanos();
+    this.heartbeatNanos = heartbeatInterval.toNanos();
+    this.clock = Clock.systemUTC();
+    this.thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("tasktree-trace-writer-" + this.directory.getFileName())
+            .start(this::loop);
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().unstarted(() -> closeQuietly(Duration.ofSeconds(2))));
+  }
+
+  /** A new writer with its own background thread; {@link #close} it when done. */
+  public static JsonlTraceWriter open(
+      Path directory, Duration flushInterval, Duration heartbeatInterval) {
+    return new JsonlTraceWriter(directory, flushInterval, heartbeatInterval);
+  }
+
+  static JsonlTraceWriter shared(Path directory) {
+    return SHARED.computeIfAbsent(
+        directory.toAbsolutePath().normalize(),
+        dir -> new JsonlTraceWriter(dir, Duration.ofMillis(25), Duration.ofSeconds(2)));
+  }
+
+  /** The directory traces are written to. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The file that holds (or will hold) the trace with this id. */
+  public Path file(String traceId) {
+    return directory.resolve(traceId + ".jsonl");
+  }
+
+  @Override
+  public void emit(TraceEvent event) {
+    if (closing) {
+      return;
+    }
+    queue.add(event);
+    emitted.incrementAndGet();
+  }
+
+  /**
+   * Blocks until every event emitted before this call has been handed to the OS, or the timeout
+   * passes.
+   *
+   * @return whether everything was written in time
+   */
+  public boolean flush(Duration timeout) {
+    long target = emitted.get();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    LockSupport.unpark(thread);
+    while (written.get() < target) {
+      if (System.nanoTime() > deadline || !thread.isAlive()) {
+        return written.get() >= target;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return true;
+  }
+
+  /** Writes what is queued, closes every open file and stops the background thread. */
+  @Override
+  public void close() {
+    closeQuietly(Duration.ofSeconds(10));
+  }
+
+  private void closeQuietly(Duration timeout) {
+    flush(timeout);
+    closing = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    SHARED.remove(directory, this);
+  }
+
+  private void loop() {
+    while (true) {
+      boolean stopping = closing;
+      drain();
+      heartbeats();
+      if (stopping) {
+        open.values().forEach(OpenFile::closeQuietly);
+        open.clear();
+        return;
+      }
+      LockSupport.parkNanos(flushNanos);
+    }
+  }
+
+  private void drain() {
+    Set<OpenFile> touched = new HashSet<>();
+    for (TraceEvent event; (event = queue.poll()) != null; ) {
+      OpenFile file = write(event);
+      if (file != null) {
+        touched.add(file);
+        if (event instanceof TraceEnded) {
+          file.closeQuietly();
+          open.remove(event.traceId());
+          touched.remove(file);
+        }
+      }
+      written.incrementAndGet();
+    }
+    for (OpenFile file : touched) {
+      try {
+        file.out.flush();
+      } catch (IOException e) {
+        fail(file.traceId, e);
+      }
+    }
+  }
+
+  private OpenFile write(TraceEvent event) {
+    String traceId = event.traceId();
+    if (failed.contains(traceId)) {
+      return null;
+    }
+    try {
+      OpenFile file = open.get(traceId);
+      if (file == null) {
+        Files.createDirectories(directory);
+        OutputStream out =
+            Files.newOutputStream(
+                file(traceId), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 16));
+        open.put(traceId, file);
+      }
+      file.out.write(TraceCodec.encode(event).getBytes(StandardCharsets.UTF_8));
+      file.out.write('\n');
+      file.lastWrite = System.nanoTime();
+      return file;
+    } catch (IOException | RuntimeException e) {
+      fail(traceId, e);
+      return null;
+    }
+  }
+
+  private void heartbeats() {
+    long now = System.nanoTime();
+    for (OpenFile file : List.copyOf(open.values())) {
+      if (now - file.lastWrite >= heartbeatNanos) {
+        write(new Heartbeat(file.traceId, clock.instant()));
+        try {
+          file.out.flush();
+        } catch (IOException e) {
+          fail(file.traceId, e);
+        }
+      }
+    }
+  }
+
+  private void fail(String traceId, Exception e) {
+    if (failed.add(traceId)) {
+      LOG.warn("cannot write trace {} under {}: {}", traceId, directory, e.toString());
+    }
+    OpenFile file = open.remove(traceId);
+    if (file != null) {
+      file.closeQuietly();
+    }
+  }
+
+  private static final class OpenFile {
+    final String traceId;
+    final OutputStream out;
+    long lastWrite = System.nanoTime();
+
+    OpenFile(String traceId, OutputStream out) {
+      this.traceId = traceId;
+      this.out = out;
+    }
+
+    void closeQuietly() {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // the data was flushed already or the trace is marked failed
+      }
+    }
+  }
+}

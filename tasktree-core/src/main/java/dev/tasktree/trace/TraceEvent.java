@@ -1,0 +1,59 @@
+package dev.tasktree.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One entry of a trace's append-only event log. A run emits {@link TraceStarted}, then
+ * {@link SpanStarted}, {@link SpanLogged} and {@link SpanEnded} events as nodes execute,
+ * {@link Heartbeat}s while it is open, and {@link TraceEnded} last. Values are already JSON
+ * snapshots, so an event never changes after it is created. The line format is in {@code
+ * docs/trace-format.md}.
+ */
+public sealed interface TraceEvent {
+
+  /** The trace this event belongs to. */
+  String traceId();
+
+  /** When the event happened (UTC). */
+  Instant time();
+
+  /** The run began. */
+  record TraceStarted(
+      String traceId, Instant time, String name, Map<String, JsonNode> attributes)
+      implements TraceEvent {}
+
+  /** A node began executing; {@code parentId} is null for the root span. */
+  record SpanStarted(
+      String traceId,
+      Instant time,
+      String spanId,
+      String parentId,
+      String name,
+      String kind,
+      String path)
+      implements TraceEvent {}
+
+  /** A log line on a running span. */
+  record SpanLogged(String traceId, Instant time, String spanId, LogLevel level, String message)
+      implements TraceEvent {}
+
+  /** A node finished; {@code error} is null unless an exception was recorded. */
+  record SpanEnded(
+      String traceId,
+      Instant time,
+      String spanId,
+      Status status,
+      JsonNode data,
+      ErrorInfo error,
+      Map<String, JsonNode> attributes)
+      implements TraceEvent {}
+
+  /** Written while a run is open, so a reader can tell a live run from a dead process. */
+  record Heartbeat(String traceId, Instant time) implements TraceEvent {}
+
+  /** The run finished with the root's status and data. */
+  record TraceEnded(String traceId, Instant time, Status status, JsonNode data)
+      implements TraceEvent {}
+}

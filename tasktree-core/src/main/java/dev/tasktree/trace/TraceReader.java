@@ -1,0 +1,95 @@
+package dev.tasktree.trace;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Reads a JSON Lines trace file back into a {@link Trace}: the span tree plus its summary.
+ *
+ * <p>Corrupt lines and a truncated last line are skipped and counted ({@link
+ * TraceSummary#corruptLines()}). An unfinished trace reads as {@link Status#RUNNING} while its
+ * writer keeps appending (heartbeats included) and as {@link Status#INTERRUPTED} once it has been
+ * silent longer than {@code staleAfter} (10 s by default), so a dead process never looks alive.
+ * Thread-safe and stateless.
+ */
+public final class TraceReader {
+
+  private final Clock clock;
+  private final Duration staleAfter;
+
+  /** A reader on the system clock with the default staleness (10 s). */
+  public TraceReader() {
+    this(Clock.systemUTC(), Duration.ofSeconds(10));
+  }
+
+  /** A reader with its own clock and staleness threshold. */
+  public TraceReader(Clock clock, Duration staleAfter) {
+    this.clock = clock;
+    this.staleAfter = staleAfter;
+  }
+
+  /**
+   * Reads a trace file.
+   *
+   * @throws UnreadableTraceException when the file is not a trace (empty, or its first readable
+   *     line is not a trace start)
+   * @throws IOException when the file cannot be read at all
+   */
+  public Trace read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file.getFileName().toString());
+    }
+  }
+
+  /**
+   * Reads a trace from a stream of JSON Lines.
+   *
+   * @param source a name for error messages
+   */
+  public Trace read(InputStream in, String source) throws IOException {
+    TraceAssembler assembler = new TraceAssembler();
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    int lineNumber = 0;
+    for (String line; (line = reader.readLine()) != null; ) {
+      lineNumber++;
+      if (line.isBlank()) {
+        continue;
+      }
+      TraceEvent event;
+      try {
+        event = TraceCodec.decode(line, assembler.traceId());
+      } catch (RuntimeException e) {
+        if (!assembler.hasStart() && lineNumber == 1) {
+          throw new UnreadableTraceException(
+              source + " is not a TaskTree trace: line 1: " + e.getMessage());
+        }
+        assembler.corruptLine();
+        continue;
+      }
+      if (!assembler.hasStart() && !(event instanceof TraceEvent.TraceStarted)) {
+        throw new UnreadableTraceException(
+            source + " is not a TaskTree trace: it does not start with a trace event");
+      }
+      assembler.accept(event);
+    }
+    if (!assembler.hasStart()) {
+      throw new UnreadableTraceException(source + " is empty");
+    }
+    return assembler.build(clock.instant(), staleAfter);
+  }
+
+  /** A file that is not a TaskTree trace; the message says why. */
+  public static final class UnreadableTraceException extends IOException {
+    UnreadableTraceException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.tasktree.trace;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What a list of runs shows for one trace.
+ *
+ * @param traceId the trace id
+ * @param name the tree's name
+ * @param start when the run started
+ * @param duration how long it ran (until its end, or until its last event while unfinished)
+ * @param status OK, FAIL or CANCELLED when finished; RUNNING while live; INTERRUPTED when the
+ *     writing process went silent without finishing
+ * @param spanCount number of spans
+ * @param errorCount number of spans that recorded an exception
+ * @param inputTokens LLM input tokens, summed over spans
+ * @param outputTokens LLM output tokens, summed over spans
+ * @param costUsd LLM cost in US dollars, summed over spans
+ * @param corruptLines lines that could not be read and were skipped
+ */
+public record TraceSummary(
+    String traceId,
+    String name,
+    Instant start,
+    Duration duration,
+    Status status,
+    int spanCount,
+    int errorCount,
+    long inputTokens,
+    long outputTokens,
+    double costUsd,
+    int corruptLines) {
+
+  /** Whether the run has finished (its end was written). */
+  public boolean finished() {
+    return status != Status.RUNNING && status != Status.INTERRUPTED;
+  }
+}
