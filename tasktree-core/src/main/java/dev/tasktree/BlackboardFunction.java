@@ -1,7 +1,8 @@
 package dev.tasktree;
 
 /**
- * A function of the blackboard that may throw, used by {@link TreeBuilder#call(BlackboardFunction)}.
+ * A function of the blackboard that may throw, used by {@link
+ * TreeBuilder#call(BlackboardFunction)}.
  *
  * @param <B> the blackboard type
  * @param <R> the result type

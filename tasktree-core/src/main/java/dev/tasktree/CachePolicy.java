@@ -65,7 +65,8 @@ public final class CachePolicy<B> {
   /** Each entry lives for a random time within [min, max], drawn from the run's random source. */
   public CachePolicy<B> ttlBetween(Duration min, Duration max) {
     if (min.toMillis() < 1 || max.compareTo(min) < 0) {
-      throw new IllegalArgumentException("TTL range needs 1 ms <= min <= max, got " + min + ".." + max);
+      throw new IllegalArgumentException(
+          "TTL range needs 1 ms <= min <= max, got " + min + ".." + max);
     }
     return new CachePolicy<>(key, min, max, validator, enabled, type, store, singleFlightWait);
   }
@@ -75,22 +76,26 @@ public final class CachePolicy<B> {
    * the entry was stored; otherwise the child runs again and the entry is replaced.
    */
   public CachePolicy<B> validator(Function<B, ?> validator) {
-    return new CachePolicy<>(key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
+    return new CachePolicy<>(
+        key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
   }
 
   /** Caching applies only to runs where {@code enabled} holds; others just run the child. */
   public CachePolicy<B> enabledWhen(Predicate<B> enabled) {
-    return new CachePolicy<>(key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
+    return new CachePolicy<>(
+        key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
   }
 
   /** A hit is read back as {@code type} (a record, a POJO, a String, ...) instead of plain JSON. */
   public CachePolicy<B> as(Class<?> type) {
-    return new CachePolicy<>(key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
+    return new CachePolicy<>(
+        key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
   }
 
   /** Uses this store instead of the run's {@link RunOptions#cacheStore()}. */
   public CachePolicy<B> store(CacheStore store) {
-    return new CachePolicy<>(key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
+    return new CachePolicy<>(
+        key, minTtl, maxTtl, validator, enabled, type, store, singleFlightWait);
   }
 
   /**
@@ -132,7 +137,8 @@ public final class CachePolicy<B> {
   Duration ttl(Random random) {
     long min = minTtl.toMillis();
     long max = maxTtl.toMillis();
-    return Duration.ofMillis(min == max ? min : min + (long) (random.nextDouble() * (max - min + 1)));
+    return Duration.ofMillis(
+        min == max ? min : min + (long) (random.nextDouble() * (max - min + 1)));
   }
 
   @Override

@@ -138,8 +138,8 @@ final class Composites {
 
   /**
    * Runs children concurrently (at most {@code limit} at once). OK when all are OK; data is the
-   * list of child data in child order either way. Fail-fast: the first FAIL cancels the rest and
-   * is the result.
+   * list of child data in child order either way. Fail-fast: the first FAIL cancels the rest and is
+   * the result.
    */
   static final class Parallel<B> extends Composite<B> {
     private final int limit;
@@ -203,7 +203,9 @@ final class Composites {
 
     @Override
     String details() {
-      return "each item through '" + tree.name() + "'"
+      return "each item through '"
+          + tree.name()
+          + "'"
           + (limit == Integer.MAX_VALUE ? "" : ", limit " + limit);
     }
 
@@ -243,8 +245,8 @@ final class Composites {
   }
 
   /**
-   * Runs children concurrently; the first OK wins and the others are cancelled. FAIL with the
-   * data of the child that failed last when none is OK.
+   * Runs children concurrently; the first OK wins and the others are cancelled. FAIL with the data
+   * of the child that failed last when none is OK.
    */
   static final class Race<B> extends Composite<B> {
     Race(String name, List<Step<B>> children) {

@@ -351,8 +351,8 @@ final class Decorators {
       }
     }
 
-    private Result awaitOtherFlight(
-        CacheStore store, String key, JsonNode validator, Frame frame) throws InterruptedException {
+    private Result awaitOtherFlight(CacheStore store, String key, JsonNode validator, Frame frame)
+        throws InterruptedException {
       long deadline = System.nanoTime() + policy.singleFlightWait().toNanos();
       while (System.nanoTime() < deadline) {
         Thread.sleep(SINGLE_FLIGHT_POLL_MILLIS);

@@ -103,7 +103,8 @@ final class Fork implements AutoCloseable {
     return task;
   }
 
-  private void runTask(Task task, Frame frame, Function<Frame, Result> body, Consumer<Task> onDone) {
+  private void runTask(
+      Task task, Frame frame, Function<Frame, Result> body, Consumer<Task> onDone) {
     scope.enter();
     try {
       task.result = body.apply(frame);

@@ -224,7 +224,8 @@ final class Leaves {
       } else {
         Result previous = frame.previous().orElse(null);
         if (previous == null) {
-          return frame.failWith(new IllegalStateException("ParseJSON: no previous result to parse"));
+          return frame.failWith(
+              new IllegalStateException("ParseJSON: no previous result to parse"));
         }
         text = previous.data() == null ? null : previous.data().toString();
       }

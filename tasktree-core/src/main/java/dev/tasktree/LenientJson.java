@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the JSON that people and LLMs actually write: inside {@code ```json} fences or prose,
- * with trailing commas, comments, single quotes, unquoted names and raw newlines in strings.
+ * Parses the JSON that people and LLMs actually write: inside {@code ```json} fences or prose, with
+ * trailing commas, comments, single quotes, unquoted names and raw newlines in strings.
  */
 final class LenientJson {
 

@@ -5,8 +5,8 @@ package dev.tasktree;
  * a tree with {@link TreeBuilder#node(Node)}.
  *
  * <p>The runtime gives it a span, catches what it throws (an exception becomes {@code FAIL(e)} and
- * is recorded), and cancels it through interruption plus {@link NodeContext#onCancel} hooks. A
- * node instance may run on many threads at once: keep per-run state in locals or the blackboard.
+ * is recorded), and cancels it through interruption plus {@link NodeContext#onCancel} hooks. A node
+ * instance may run on many threads at once: keep per-run state in locals or the blackboard.
  *
  * @param <B> the blackboard type
  */

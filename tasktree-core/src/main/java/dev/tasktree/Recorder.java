@@ -44,8 +44,7 @@ final class Recorder {
 
   void traceEnded(Status status, Object data) {
     if (sink != null) {
-      sink.emit(
-          new TraceEvent.TraceEnded(traceId, clock.instant(), status, json(data)));
+      sink.emit(new TraceEvent.TraceEnded(traceId, clock.instant(), status, json(data)));
     }
   }
 

@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  *     .withRandom(() -> new Random(42));
  * }</pre>
  *
- * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the
- * UTC system clock, {@link ValueLimits#DEFAULT}, and a 50 ms cancel grace.
+ * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
+ * system clock, {@link ValueLimits#DEFAULT}, and a 50 ms cancel grace.
  */
 public final class RunOptions {
 
@@ -71,8 +71,7 @@ public final class RunOptions {
 
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
-    return new RunOptions(
-        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -95,12 +94,16 @@ public final class RunOptions {
    * run's random choices repeat.
    */
   public RunOptions withRandom(Supplier<Random> random) {
-    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
   }
 
-  /** Timestamps traces (and what nodes read from {@link NodeContext#clock()}) with {@code clock}. */
+  /**
+   * Timestamps traces (and what nodes read from {@link NodeContext#clock()}) with {@code clock}.
+   */
   public RunOptions withClock(Clock clock) {
-    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
   }
 
   /** Cuts traced values at these limits. */

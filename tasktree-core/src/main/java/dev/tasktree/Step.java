@@ -3,8 +3,8 @@ package dev.tasktree;
 import java.util.List;
 
 /**
- * A node of a built tree: immutable, shared by every run. {@link Frame#run} wraps each execution
- * in a span; subclasses only implement the node's own rule in {@link #exec}.
+ * A node of a built tree: immutable, shared by every run. {@link Frame#run} wraps each execution in
+ * a span; subclasses only implement the node's own rule in {@link #exec}.
  */
 abstract class Step<B> {
 

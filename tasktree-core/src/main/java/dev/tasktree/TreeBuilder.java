@@ -84,8 +84,8 @@ public final class TreeBuilder<B> {
   }
 
   /**
-   * A node that runs {@code function}. A returned {@link Result} passes through; any other value
-   * is {@code OK(value)}; an exception is {@code FAIL(exception)} and is recorded in the trace.
+   * A node that runs {@code function}. A returned {@link Result} passes through; any other value is
+   * {@code OK(value)}; an exception is {@code FAIL(exception)} and is recorded in the trace.
    */
   public TreeBuilder<B> call(ContextFunction<B, ?> function) {
     Objects.requireNonNull(function, "function");
@@ -245,8 +245,7 @@ public final class TreeBuilder<B> {
   /** A selector over a random order weighted by weights computed per run. */
   public TreeBuilder<B> randomSelector(Function<B, double[]> weights) {
     Objects.requireNonNull(weights, "weights");
-    return block(
-        "RandomSelector", (n, c, b) -> new Composites.RandomSelector<>(n, c, weights));
+    return block("RandomSelector", (n, c, b) -> new Composites.RandomSelector<>(n, c, weights));
   }
 
   /** Children concurrently, waiting for all; OK when all are OK; data = child data in order. */
@@ -296,7 +295,8 @@ public final class TreeBuilder<B> {
   public TreeBuilder<B> when(Predicate<B> condition) {
     Objects.requireNonNull(condition, "condition");
     Spec<B> spec =
-        new Spec<>("If", Shape.DECORATOR, (n, c, b) -> new Composites.If<>(n, condition, c.getFirst(), b));
+        new Spec<>(
+            "If", Shape.DECORATOR, (n, c, b) -> new Composites.If<>(n, condition, c.getFirst(), b));
     spec.acceptsBranch = "Else";
     return add(spec);
   }
@@ -356,8 +356,8 @@ public final class TreeBuilder<B> {
   }
 
   /**
-   * While: runs the child again and again while {@code condition} holds (checked before each
-   * loop), at most 1,000 loops; see {@link #repeatWhile(Predicate, int)}.
+   * While: runs the child again and again while {@code condition} holds (checked before each loop),
+   * at most 1,000 loops; see {@link #repeatWhile(Predicate, int)}.
    */
   public TreeBuilder<B> repeatWhile(Predicate<B> condition) {
     return repeatWhile(condition, 1_000);
@@ -429,8 +429,8 @@ public final class TreeBuilder<B> {
   }
 
   /**
-   * Caches the child's OK data: a hit returns OK(value) without running the child. A store
-   * failure is a warning; the child's result stands. See {@link CachePolicy}.
+   * Caches the child's OK data: a hit returns OK(value) without running the child. A store failure
+   * is a warning; the child's result stands. See {@link CachePolicy}.
    */
   public TreeBuilder<B> cache(CachePolicy<B> policy) {
     Objects.requireNonNull(policy, "policy");
@@ -562,8 +562,7 @@ public final class TreeBuilder<B> {
       } else if (before.branch != null) {
         problems.add(child.path() + ": " + before.kind + " already has a " + child.kind);
       } else if (child.children.size() != 1) {
-        problems.add(
-            child.path() + ": expects one child, found " + child.children.size());
+        problems.add(child.path() + ": expects one child, found " + child.children.size());
       } else {
         before.branch = child.children.getFirst();
         before.branch.parent = before;

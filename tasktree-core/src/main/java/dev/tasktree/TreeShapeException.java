@@ -12,11 +12,7 @@ public final class TreeShapeException extends IllegalStateException {
   private final List<String> problems;
 
   TreeShapeException(String treeName, List<String> problems) {
-    super(
-        "tree '"
-            + treeName
-            + "' is malformed:\n  "
-            + String.join("\n  ", problems));
+    super("tree '" + treeName + "' is malformed:\n  " + String.join("\n  ", problems));
     this.problems = List.copyOf(problems);
   }
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A key-value store for cached results. Values are JSON text (never Java serialisation); the
- * Cacher node decides what goes in them. Implementations must be thread-safe and report every
- * failure as a {@link StoreException}.
+ * A key-value store for cached results. Values are JSON text (never Java serialisation); the Cacher
+ * node decides what goes in them. Implementations must be thread-safe and report every failure as a
+ * {@link StoreException}.
  *
  * <p>{@link InMemoryCacheStore} serves one process; {@code dev.tasktree.redis.RedisStore} serves
  * many.

@@ -1,8 +1,8 @@
 package dev.tasktree.store;
 
 /**
- * A store could not do what was asked (connection lost, timeout, bad reply). Nodes that use a
- * store treat it as a warning, never as a result: Cacher runs its child, Terminable keeps going.
+ * A store could not do what was asked (connection lost, timeout, bad reply). Nodes that use a store
+ * treat it as a warning, never as a result: Cacher runs its child, Terminable keeps going.
  */
 public class StoreException extends RuntimeException {
 

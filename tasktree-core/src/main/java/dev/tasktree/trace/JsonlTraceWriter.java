@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>The run's threads only enqueue events; one background thread encodes them, appends them in
  * batches and hands them to the OS at least every {@code flushInterval} (25 ms by default), so a
  * process killed mid-run leaves a readable trace missing at most that window. While a run is open
- * the writer appends a heartbeat every {@code heartbeatInterval} (2 s by default) of silence, so
- * a reader can tell a live run from a dead one. A write error is logged once per trace and that
+ * the writer appends a heartbeat every {@code heartbeatInterval} (2 s by default) of silence, so a
+ * reader can tell a live run from a dead one. A write error is logged once per trace and that
  * trace's further events are dropped; the run itself never sees it.
  *
  * <p>Thread-safe. Use {@link TraceSink#jsonl(Path)} for the per-directory shared instance, or

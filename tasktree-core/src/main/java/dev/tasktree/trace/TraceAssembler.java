@@ -146,9 +146,12 @@ final class TraceAssembler {
       if (end != null && end.error() != null) {
         totals.errors++;
       }
-      totals.inputTokens += attributes.getOrDefault(Attributes.INPUT_TOKENS, NullNode.getInstance()).asLong(0);
-      totals.outputTokens += attributes.getOrDefault(Attributes.OUTPUT_TOKENS, NullNode.getInstance()).asLong(0);
-      totals.cost += attributes.getOrDefault(Attributes.COST_USD, NullNode.getInstance()).asDouble(0);
+      totals.inputTokens +=
+          attributes.getOrDefault(Attributes.INPUT_TOKENS, NullNode.getInstance()).asLong(0);
+      totals.outputTokens +=
+          attributes.getOrDefault(Attributes.OUTPUT_TOKENS, NullNode.getInstance()).asLong(0);
+      totals.cost +=
+          attributes.getOrDefault(Attributes.COST_USD, NullNode.getInstance()).asDouble(0);
       return new Span(
           start.spanId(),
           start.parentId(),

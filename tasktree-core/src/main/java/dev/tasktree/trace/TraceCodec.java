@@ -17,7 +17,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The one place that knows the JSON Lines shape of each event (format version {@value #VERSION}). */
+/**
+ * The one place that knows the JSON Lines shape of each event (format version {@value #VERSION}).
+ */
 final class TraceCodec {
 
   static final int VERSION = 1;
@@ -71,8 +73,8 @@ final class TraceCodec {
   }
 
   /**
-   * Decodes one line; {@code traceId} is the id from the file's first line (null while reading
-   * that line).
+   * Decodes one line; {@code traceId} is the id from the file's first line (null while reading that
+   * line).
    *
    * @throws IllegalArgumentException when the line is not a valid event
    */

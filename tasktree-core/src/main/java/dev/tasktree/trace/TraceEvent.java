@@ -5,11 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One entry of a trace's append-only event log. A run emits {@link TraceStarted}, then
- * {@link SpanStarted}, {@link SpanLogged} and {@link SpanEnded} events as nodes execute,
- * {@link Heartbeat}s while it is open, and {@link TraceEnded} last. Values are already JSON
- * snapshots, so an event never changes after it is created. The line format is in {@code
- * docs/trace-format.md}.
+ * One entry of a trace's append-only event log. A run emits {@link TraceStarted}, then {@link
+ * SpanStarted}, {@link SpanLogged} and {@link SpanEnded} events as nodes execute, {@link
+ * Heartbeat}s while it is open, and {@link TraceEnded} last. Values are already JSON snapshots, so
+ * an event never changes after it is created. The line format is in {@code docs/trace-format.md}.
  */
 public sealed interface TraceEvent {
 
@@ -19,9 +18,23 @@ public sealed interface TraceEvent {
   /** When the event happened (UTC). */
   Instant time();
 
+  /** This event as one line of the trace file format (no trailing newline). */
+  default String toJsonLine() {
+    return TraceCodec.encode(this);
+  }
+
+  /**
+   * Parses one line of a trace file.
+   *
+   * @param traceId the id from the file's first line (null when parsing that line)
+   * @throws IllegalArgumentException when the line is not a valid event
+   */
+  static TraceEvent parse(String line, String traceId) {
+    return TraceCodec.decode(line, traceId);
+  }
+
   /** The run began. */
-  record TraceStarted(
-      String traceId, Instant time, String name, Map<String, JsonNode> attributes)
+  record TraceStarted(String traceId, Instant time, String name, Map<String, JsonNode> attributes)
       implements TraceEvent {}
 
   /** A node began executing; {@code parentId} is null for the root span. */

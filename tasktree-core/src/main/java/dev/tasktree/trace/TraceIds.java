@@ -9,9 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Trace ids: {@code 20261122T003012123456Z-answer-9f3c2a1b} — the start time to the microsecond
- * (so ids sort by time), a slug of the tree name, and 32 random bits. Ids are safe as file names
- * and URL segments; {@link #isValid} rejects anything else (path traversal included).
+ * Trace ids: {@code 20261122T003012123456Z-answer-9f3c2a1b} — the start time to the microsecond (so
+ * ids sort by time), a slug of the tree name, and 32 random bits. Ids are safe as file names and
+ * URL segments; {@link #isValid} rejects anything else (path traversal included).
  */
 public final class TraceIds {
 

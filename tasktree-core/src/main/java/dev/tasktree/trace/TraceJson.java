@@ -117,10 +117,7 @@ public final class TraceJson {
         return node;
       }
       return new TextNode(
-          text.substring(0, limits.maxStringChars())
-              + "…[truncated: "
-              + text.length()
-              + " chars]");
+          text.substring(0, limits.maxStringChars()) + "…[truncated: " + text.length() + " chars]");
     }
     if (!node.isContainerNode() || node.isEmpty()) {
       return node;

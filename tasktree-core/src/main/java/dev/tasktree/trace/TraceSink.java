@@ -3,8 +3,8 @@ package dev.tasktree.trace;
 import java.nio.file.Path;
 
 /**
- * Where a run's trace events go. Implementations must be thread-safe and must never block or
- * throw into the run: {@link #emit} is called on the tree's own threads.
+ * Where a run's trace events go. Implementations must be thread-safe and must never block or throw
+ * into the run: {@link #emit} is called on the tree's own threads.
  *
  * <p>Ready-made sinks: {@link #none()} (tracing off, no cost), {@link #jsonl(Path)} (one JSON Lines
  * file per run, written in the background) and {@link InMemoryTraceSink} (for tests).

@@ -2,8 +2,8 @@ package dev.tasktree.trace;
 
 /**
  * How much of a value a trace keeps. Longer strings and longer arrays are cut and carry a visible
- * marker ({@code …[truncated: N chars]} / a last element {@code "…[truncated: N items]"});
- * deeper nesting is replaced by its {@code toString()} marker.
+ * marker ({@code …[truncated: N chars]} / a last element {@code "…[truncated: N items]"}); deeper
+ * nesting is replaced by its {@code toString()} marker.
  *
  * @param maxStringChars longest string kept whole
  * @param maxItems most array elements or object fields kept
