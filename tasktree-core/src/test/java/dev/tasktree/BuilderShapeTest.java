@@ -22,27 +22,22 @@ class BuilderShapeTest {
   void decoratorWithoutChild() {
     TreeShapeException e =
         shapeError(
-            () ->
-                Tree.<Board>named("Answer")
-                    .sequence()
-                    .call(() -> 1)
-                    .retry(3)
-                    .end()
-                    .build());
-    assertThat(e.problems())
-        .contains("Answer > Sequence > Retry[1]: expects one child, found 0");
+            () -> Tree.<Board>named("Answer").sequence().call(() -> 1).retry(3).end().build());
+    assertThat(e.problems()).contains("Answer > Sequence > Retry[1]: expects one child, found 0");
   }
 
   @Test
   void decoratorAtTheEndOfTheTree() {
-    TreeShapeException e = shapeError(() -> Tree.<Board>named("T").timeout(Duration.ofSeconds(1)).build());
+    TreeShapeException e =
+        shapeError(() -> Tree.<Board>named("T").timeout(Duration.ofSeconds(1)).build());
     assertThat(e.problems()).contains("T > Timeout: expects one child, found 0");
   }
 
   @Test
   void emptyComposite() {
     TreeShapeException e =
-        shapeError(() -> Tree.<Board>named("T").sequence().selector().end().call(() -> 1).end().build());
+        shapeError(
+            () -> Tree.<Board>named("T").sequence().selector().end().call(() -> 1).end().build());
     assertThat(e.problems())
         .containsExactly("T > Sequence > Selector[0]: expects at least one child, found none");
   }
@@ -56,8 +51,7 @@ class BuilderShapeTest {
 
   @Test
   void endWithoutOpenComposite() {
-    TreeShapeException e =
-        shapeError(() -> Tree.<Board>named("T").call(() -> 1).end().build());
+    TreeShapeException e = shapeError(() -> Tree.<Board>named("T").call(() -> 1).end().build());
     assertThat(e.problems()).containsExactly("T: end() without an open composite");
   }
 
@@ -185,8 +179,7 @@ class BuilderShapeTest {
                     .end()
                     .build());
     assertThat(e.problems())
-        .containsExactly(
-            "T > RandomSelector: expects 2 weights (one per child), found 3");
+        .containsExactly("T > RandomSelector: expects 2 weights (one per child), found 3");
     TreeShapeException negative =
         shapeError(
             () ->
@@ -222,15 +215,7 @@ class BuilderShapeTest {
   void everyProblemIsReportedAtOnce() {
     TreeShapeException e =
         shapeError(
-            () ->
-                Tree.<Board>named("T")
-                    .sequence()
-                    .retry(1)
-                    .end()
-                    .selector()
-                    .end()
-                    .end()
-                    .build());
+            () -> Tree.<Board>named("T").sequence().retry(1).end().selector().end().end().build());
     assertThat(e.problems()).hasSize(3);
     assertThat(e.getMessage()).startsWith("tree 'T' is malformed:");
   }
@@ -238,7 +223,8 @@ class BuilderShapeTest {
   @Test
   void aDanglingNameIsReported() {
     TreeShapeException e =
-        shapeError(() -> Tree.<Board>named("T").sequence().call(() -> 1).name("orphan").end().build());
+        shapeError(
+            () -> Tree.<Board>named("T").sequence().call(() -> 1).name("orphan").end().build());
     assertThat(e.problems()).singleElement().asString().contains("name(\"orphan\")");
   }
 

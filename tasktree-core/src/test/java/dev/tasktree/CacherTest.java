@@ -106,7 +106,8 @@ class CacherTest {
   @Test
   void aRandomTtlRangeSpreadsExpiryInMilliseconds() {
     CachePolicy<Board> policy =
-        CachePolicy.<Board>key(b -> "k").ttlBetween(Duration.ofMillis(1000), Duration.ofMillis(2000));
+        CachePolicy.<Board>key(b -> "k")
+            .ttlBetween(Duration.ofMillis(1000), Duration.ofMillis(2000));
     Random random = new Random(3);
     List<Long> ttls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -204,7 +205,8 @@ class CacherTest {
   @Test
   void aStoreErrorIsAWarningAndTheChildsResultStands() {
     Tree<Board> tree =
-        cached(CachePolicy.key(Board::getText).as(Answer.class).singleFlight(Duration.ofSeconds(1)));
+        cached(
+            CachePolicy.key(Board::getText).as(Answer.class).singleFlight(Duration.ofSeconds(1)));
     Board board = new Board("q");
     Result result = tree.run(board, options.withCacheStore(new BrokenStore()));
     assertThat(result).isEqualTo(Result.ok(new Answer("Q", 1)));

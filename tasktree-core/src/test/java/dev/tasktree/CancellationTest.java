@@ -63,7 +63,11 @@ class CancellationTest {
     AtomicBoolean secondStarted = new AtomicBoolean();
     Tree<Board> tree =
         underTimeout(
-            b -> b.sequence().call(() -> spin(counter)).call(() -> secondStarted.getAndSet(true)).end());
+            b ->
+                b.sequence()
+                    .call(() -> spin(counter))
+                    .call(() -> secondStarted.getAndSet(true))
+                    .end());
     assertThat(tree.run(new Board(), options)).isEqualTo(Result.ok("fallback"));
     assertThat(counter.get()).isPositive();
     assertStaysStill(counter);
@@ -124,12 +128,7 @@ class CancellationTest {
   void timeoutOverNestedParallelGatherAndRetryStopsEveryDescendant() {
     AtomicInteger counter = new AtomicInteger();
     Tree<Integer> perItem =
-        Tree.<Integer>named("Item")
-            .sequence()
-            .retry(100)
-            .call(() -> spin(counter))
-            .end()
-            .build();
+        Tree.<Integer>named("Item").sequence().retry(100).call(() -> spin(counter)).end().build();
     Tree<Board> tree =
         underTimeout(
             b ->
@@ -182,7 +181,8 @@ class CancellationTest {
       int atReturn = counter.get();
       await().atMost(Duration.ofSeconds(2)).until(() -> counter.get() > atReturn);
       Trace trace = traces.last();
-      Span stubborn = trace.spans().filter(s -> s.name().equals("stubborn")).findFirst().orElseThrow();
+      Span stubborn =
+          trace.spans().filter(s -> s.name().equals("stubborn")).findFirst().orElseThrow();
       assertThat(stubborn.status()).isEqualTo(Status.CANCELLED);
       assertThat(stubborn.attribute("tasktree.abandoned").asBoolean()).isTrue();
       assertThat(stubborn.logs()).anySatisfy(l -> assertThat(l.level()).isEqualTo(LogLevel.WARN));
@@ -246,8 +246,9 @@ class CancellationTest {
     Result result = tree.run(new Board(), options);
     // Raised before the node started: honoured, the child never runs.
     assertThat(started).isFalse();
-    assertThat(result.data()).isInstanceOfSatisfying(
-        TerminatedException.class, e -> assertThat(e.reason()).isEqualTo("shutting down"));
+    assertThat(result.data())
+        .isInstanceOfSatisfying(
+            TerminatedException.class, e -> assertThat(e.reason()).isEqualTo("shutting down"));
     // The signal stays: another run with the same key is stopped too (nothing deleted it).
     assertThat(signals.check("stop:now")).isPresent();
     assertThat(tree.run(new Board(), options).isOk()).isFalse();

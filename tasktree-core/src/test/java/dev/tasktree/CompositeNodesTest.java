@@ -156,7 +156,9 @@ class CompositeNodesTest {
     Result result = tree.run(new Board(), options);
     assertThat(result).isEqualTo(Result.fail("fast failure"));
     List<Span> calls = traces.last().spansOfKind("Call");
-    assertThat(calls).extracting(Span::status).containsExactlyInAnyOrder(Status.CANCELLED, Status.FAIL);
+    assertThat(calls)
+        .extracting(Span::status)
+        .containsExactlyInAnyOrder(Status.CANCELLED, Status.FAIL);
   }
 
   @Test
@@ -226,9 +228,7 @@ class CompositeNodesTest {
                 })
             .build();
     Tree<Board> tree =
-        Tree.<Board>named("T")
-            .gather(b -> List.of("ccccc", "a", "bbb"), perItem, 2)
-            .build();
+        Tree.<Board>named("T").gather(b -> List.of("ccccc", "a", "bbb"), perItem, 2).build();
     assertThat(tree.run(new Board(), options)).isEqualTo(Result.ok(List.of("CCCCC", "A", "BBB")));
     List<Span> items = traces.last().spansOfKind("Call");
     assertThat(items).hasSize(3);
@@ -322,8 +322,7 @@ class CompositeNodesTest {
     board.flag = true;
     assertThat(withElse.run(board, options)).isEqualTo(Result.ok("then"));
 
-    Tree<Board> withoutElse =
-        Tree.<Board>named("T").when(Board::isFlag).call(() -> "then").build();
+    Tree<Board> withoutElse = Tree.<Board>named("T").when(Board::isFlag).call(() -> "then").build();
     assertThat(withoutElse.run(new Board(), options)).isEqualTo(Result.ok());
     assertThat(traces.last().spansOfKind("If").getFirst().attribute("condition").asBoolean())
         .isFalse();

@@ -52,7 +52,8 @@ class ConcurrentRunsTest {
     for (int i = 0; i < runs.size(); i++) {
       Trace trace = traces.trace(runs.get(i).traceId());
       assertThat(trace.summary().spanCount()).isEqualTo(10);
-      assertThat(trace.spansOfKind("WriteBlackboard").getFirst().data().get(1).asInt()).isEqualTo(i);
+      assertThat(trace.spansOfKind("WriteBlackboard").getFirst().data().get(1).asInt())
+          .isEqualTo(i);
       assertThat(trace.spans().map(Span::spanId).distinct().count()).isEqualTo(10);
     }
   }

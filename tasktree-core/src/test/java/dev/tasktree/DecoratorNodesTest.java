@@ -75,7 +75,8 @@ class DecoratorNodesTest {
     Tree<Board> tree =
         Tree.<Board>named("T")
             .retry(5)
-            .call(b -> b.counter.incrementAndGet() < 3 ? Result.fail("try again") : Result.ok("done"))
+            .call(
+                b -> b.counter.incrementAndGet() < 3 ? Result.fail("try again") : Result.ok("done"))
             .build();
     Board board = new Board();
     assertThat(tree.run(board, options)).isEqualTo(Result.ok("done"));
@@ -84,7 +85,9 @@ class DecoratorNodesTest {
     assertThat(attempts)
         .extracting(s -> s.attribute("tasktree.attempt").asInt())
         .containsExactly(0, 1, 2);
-    assertThat(attempts).extracting(Span::status).containsExactly(Status.FAIL, Status.FAIL, Status.OK);
+    assertThat(attempts)
+        .extracting(Span::status)
+        .containsExactly(Status.FAIL, Status.FAIL, Status.OK);
     assertThat(traces.last().spansOfKind("Retry").getFirst().attribute("attempts").asInt())
         .isEqualTo(3);
   }
@@ -125,9 +128,7 @@ class DecoratorNodesTest {
             .call(() -> Result.fail("no"))
             .build();
     RunHandle run = tree.start(new Board(), options);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(run::isDone);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(run::isDone);
     assertThat(run.result().join()).isEqualTo(Result.fail("no"));
   }
 
@@ -167,10 +168,7 @@ class DecoratorNodesTest {
   @Test
   void whileLoopsWhileTheConditionHoldsAndRecordsEachIteration() {
     Tree<Board> tree =
-        Tree.<Board>named("T")
-            .repeatWhile(b -> b.count < 3)
-            .call(b -> ++b.count)
-            .build();
+        Tree.<Board>named("T").repeatWhile(b -> b.count < 3).call(b -> ++b.count).build();
     Board board = new Board();
     assertThat(tree.run(board, options)).isEqualTo(Result.ok(3));
     assertThat(traces.last().spansOfKind("Call"))
@@ -247,7 +245,8 @@ class DecoratorNodesTest {
             .build();
     assertThat(tree.run(new Board(), options)).isEqualTo(Result.ok("fallback"));
     Span timeout = traces.last().spansOfKind("Timeout").getFirst();
-    assertThat(timeout.children()).extracting(Span::status)
+    assertThat(timeout.children())
+        .extracting(Span::status)
         .containsExactly(Status.CANCELLED, Status.OK);
     assertThat(timeout.children().get(1).path()).isEqualTo("T > Timeout > Call[1]");
   }

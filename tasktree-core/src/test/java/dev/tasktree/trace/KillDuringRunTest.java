@@ -12,7 +12,9 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A process killed with SIGKILL mid-run leaves a readable partial trace that reads as interrupted. */
+/**
+ * A process killed with SIGKILL mid-run leaves a readable partial trace that reads as interrupted.
+ */
 class KillDuringRunTest {
 
   @TempDir Path dir;
@@ -38,7 +40,9 @@ class KillDuringRunTest {
           .until(
               () ->
                   Files.exists(file)
-                      && reader.read(file).spans()
+                      && reader
+                          .read(file)
+                          .spans()
                           .anyMatch(s -> s.name().equals("step-19") && s.status() == Status.OK));
 
       child.killHard();
@@ -49,7 +53,9 @@ class KillDuringRunTest {
       assertThat(partial.spans().filter(s -> s.status() == Status.OK).count())
           .isGreaterThanOrEqualTo(20);
       Instant afterSilence = Instant.now().plus(Duration.ofMinutes(1));
-      Trace later = new TraceReader(Clock.fixed(afterSilence, ZoneOffset.UTC), Duration.ofSeconds(10)).read(file);
+      Trace later =
+          new TraceReader(Clock.fixed(afterSilence, ZoneOffset.UTC), Duration.ofSeconds(10))
+              .read(file);
       assertThat(later.summary().status()).isEqualTo(Status.INTERRUPTED);
       assertThat(later.summary().finished()).isFalse();
     }

@@ -172,9 +172,14 @@ class TraceFilesTest {
     List<String> lines = Files.readAllLines(realTrace());
     String unfinished = String.join("\n", lines.subList(0, lines.size() - 3)) + "\n";
     Path file = write("unfinished.jsonl", unfinished);
-    Instant lastEvent = Instant.parse(lines.get(lines.size() - 4).replaceAll(".*\"time\":\"([^\"]+)\".*", "$1"));
-    TraceReader soon = new TraceReader(Clock.fixed(lastEvent.plusSeconds(1), ZoneOffset.UTC), Duration.ofSeconds(10));
-    TraceReader later = new TraceReader(Clock.fixed(lastEvent.plusSeconds(11), ZoneOffset.UTC), Duration.ofSeconds(10));
+    Instant lastEvent =
+        Instant.parse(lines.get(lines.size() - 4).replaceAll(".*\"time\":\"([^\"]+)\".*", "$1"));
+    TraceReader soon =
+        new TraceReader(
+            Clock.fixed(lastEvent.plusSeconds(1), ZoneOffset.UTC), Duration.ofSeconds(10));
+    TraceReader later =
+        new TraceReader(
+            Clock.fixed(lastEvent.plusSeconds(11), ZoneOffset.UTC), Duration.ofSeconds(10));
     assertThat(soon.read(file).summary().status()).isEqualTo(Status.RUNNING);
     Trace dead = later.read(file);
     assertThat(dead.summary().status()).isEqualTo(Status.INTERRUPTED);
@@ -187,7 +192,8 @@ class TraceFilesTest {
   void anUnwritableDirectoryNeverBreaksTheRun() throws Exception {
     Path blocker = write("not-a-dir", "x");
     try (JsonlTraceWriter broken =
-        JsonlTraceWriter.open(blocker.resolve("traces"), Duration.ofMillis(10), Duration.ofSeconds(1))) {
+        JsonlTraceWriter.open(
+            blocker.resolve("traces"), Duration.ofMillis(10), Duration.ofSeconds(1))) {
       Result result = sample().run("boom", RunOptions.defaults().withTraceSink(broken));
       assertThat(result).isEqualTo(Result.fail("boom"));
       assertThat(broken.flush(Duration.ofSeconds(5))).isTrue();
@@ -197,7 +203,8 @@ class TraceFilesTest {
   @Test
   void eventsRoundTripThroughTheLineFormat() {
     TraceEvent event =
-        new TraceEvent.SpanLogged("t", Instant.parse("2026-01-01T00:00:00.000001Z"), "3", LogLevel.WARN, "hi");
+        new TraceEvent.SpanLogged(
+            "t", Instant.parse("2026-01-01T00:00:00.000001Z"), "3", LogLevel.WARN, "hi");
     assertThat(TraceEvent.parse(event.toJsonLine(), "t")).isEqualTo(event);
   }
 }

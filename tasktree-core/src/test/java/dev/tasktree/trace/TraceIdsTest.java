@@ -9,7 +9,8 @@ class TraceIdsTest {
 
   @Test
   void idsSortByTimeAndCarryASlug() {
-    String earlier = TraceIds.create("Answer the Question!", Instant.parse("2026-11-22T00:30:12.000001Z"));
+    String earlier =
+        TraceIds.create("Answer the Question!", Instant.parse("2026-11-22T00:30:12.000001Z"));
     String later = TraceIds.create("Another", Instant.parse("2026-11-22T00:30:12.000002Z"));
     assertThat(earlier).startsWith("20261122T003012000001Z-answer-the-question-");
     assertThat(earlier).isLessThan(later);

@@ -84,6 +84,9 @@ class TraceJsonTest {
     headers.put("Accept", "application/json");
     Map<String, Object> request = Map.of("apiKey", "sk-live-123", "headers", headers, "model", "m");
     String json = TraceJson.toJson(request).toString();
-    assertThat(json).doesNotContain("sk-live-123").contains(TraceJson.REDACTED).contains("application/json");
+    assertThat(json)
+        .doesNotContain("sk-live-123")
+        .contains(TraceJson.REDACTED)
+        .contains("application/json");
   }
 }

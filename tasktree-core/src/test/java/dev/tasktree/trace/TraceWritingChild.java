@@ -15,13 +15,16 @@ public final class TraceWritingChild {
     TreeBuilder<Object> builder = Tree.<Object>named("Doomed").sequence();
     for (int i = 0; i < 10_000; i++) {
       int step = i;
-      builder.name("step-" + step).call(b -> {
-        // Announces that step-(n-1) has ended (its end event was emitted before this ran).
-        System.out.println("RUNNING " + step);
-        System.out.flush();
-        Thread.sleep(10);
-        return step;
-      });
+      builder
+          .name("step-" + step)
+          .call(
+              b -> {
+                // Announces that step-(n-1) has ended (its end event was emitted before this ran).
+                System.out.println("RUNNING " + step);
+                System.out.flush();
+                Thread.sleep(10);
+                return step;
+              });
     }
     Tree<Object> tree = builder.end().build();
     var run = tree.start(new Object(), RunOptions.defaults().withTraceDir(dir));
