@@ -292,7 +292,7 @@ class BuilderShapeTest {
                │  ├─ Timeout [20s]
                │  │  ├─ Call
                │  │  └─ Log [INFO]
-               │  └─ Cacher [ttl PT5M]
+               │  └─ Cacher [ttl 5m]
                │     └─ Call
                └─ WriteBlackboard
             """);
