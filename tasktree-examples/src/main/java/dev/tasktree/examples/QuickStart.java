@@ -33,7 +33,7 @@ public final class QuickStart {
   }
 
   // spotless:off
-  // README:START
+  // snippet:quickstart
   static final Tree<Chat> ANSWER = Tree.<Chat>named("Answer")
       .sequence()
           .selector()
@@ -53,7 +53,7 @@ public final class QuickStart {
     System.out.println(result.isOk() + ": " + chat.answer);
     System.out.println(ANSWER.describe());
   }
-  // README:END
+  // end-snippet
   // spotless:on
 
   /** Stands in for a model that takes too long. */

@@ -93,24 +93,4 @@ class ExamplesTest {
     assertThat(Demo.run(new String[] {"--example", "nope"}, out, errStream)).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("No example named 'nope'");
   }
-
-  @Test
-  void theReadmeExampleIsTheCompiledQuickStart() throws Exception {
-    Path root = Path.of("..").toAbsolutePath().normalize();
-    String readme = Files.readString(root.resolve("README.md"));
-    String source =
-        Files.readString(
-            root.resolve("tasktree-examples/src/main/java/dev/tasktree/examples/QuickStart.java"));
-    String region =
-        source.substring(
-            source.indexOf("// README:START") + "// README:START".length(),
-            source.indexOf("  // README:END"));
-    int block = readme.indexOf("```java");
-    String example = readme.substring(block + 7, readme.indexOf("```", block + 7));
-    assertThat(normalize(example)).isEqualTo(normalize(region));
-  }
-
-  private static String normalize(String code) {
-    return code.replaceAll("\\s+", " ").strip();
-  }
 }
