@@ -40,8 +40,8 @@ public final class Llm {
 
   /**
    * A system prompt plus a user message template whose {@code {{name}}} placeholders are filled
-   * from the blackboard (a Map key, a record component, a getter or a public field; dotted paths
-   * like {@code {{order.id}}} walk nested values).
+   * from the blackboard (a Map key, a record component, a getter or a field; dotted paths like
+   * {@code {{order.id}}} walk nested values).
    *
    * <pre>{@code
    * Llm.prompt(gpt, "You summarise support tickets.", "Summarise: {{ticket.body}}")

@@ -399,7 +399,7 @@ public final class LlmNode<B> implements Node<B> {
 
   private Result fail(NodeContext ctx, Run run, LlmError error) {
     recordOutcome(ctx, run);
-    ctx.attribute(GenAi.ERROR_TYPE, error.category());
+    ctx.attribute(GenAi.ERROR_TYPE, error.category().wireName());
     if (error.status() > 0) {
       ctx.attribute(GenAi.HTTP_STATUS, error.status());
     }

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * A message template with {@code {{name}}} placeholders (dotted paths allowed: {@code
  * {{user.name}}}) filled from the blackboard: a Map key, a record component, a {@code getName()} or
- * {@code name()} method, or a public field. A missing property fails the node with a message naming
- * it. Parsed once; thread-safe.
+ * {@code name()} method, or a field (any visibility). A missing property fails the node with a
+ * message naming it. Parsed once; thread-safe.
  */
 final class PromptTemplate {
 
@@ -70,33 +70,46 @@ final class PromptTemplate {
     }
     Class<?> type = target.getClass();
     String getter = "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    for (String candidate : new String[] {name, getter}) {
-      try {
-        Method m = type.getMethod(candidate);
-        if (!Modifier.isStatic(m.getModifiers())) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (String candidate : new String[] {name, getter}) {
+        Method m;
+        try {
+          m = c.getDeclaredMethod(candidate);
+        } catch (NoSuchMethodException e) {
+          continue;
+        }
+        if (Modifier.isStatic(m.getModifiers()) || m.getReturnType() == void.class) {
+          continue;
+        }
+        try {
           m.setAccessible(true);
           return m.invoke(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new IllegalArgumentException(
+              "template placeholder {{" + path + "}}: reading '" + name + "' failed: " + e, e);
         }
-      } catch (NoSuchMethodException ignored) {
-        // try the next form
+      }
+      try {
+        Field f = c.getDeclaredField(name);
+        if (!Modifier.isStatic(f.getModifiers())) {
+          f.setAccessible(true);
+          return f.get(target);
+        }
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
       } catch (ReflectiveOperationException | RuntimeException e) {
         throw new IllegalArgumentException(
             "template placeholder {{" + path + "}}: reading '" + name + "' failed: " + e, e);
       }
     }
-    try {
-      Field f = type.getField(name);
-      return f.get(target);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException(
-          "template placeholder {{"
-              + path
-              + "}}: "
-              + type.getSimpleName()
-              + " has no property '"
-              + name
-              + "'");
-    }
+    throw new IllegalArgumentException(
+        "template placeholder {{"
+            + path
+            + "}}: "
+            + type.getSimpleName()
+            + " has no property '"
+            + name
+            + "'");
   }
 
   @Override
