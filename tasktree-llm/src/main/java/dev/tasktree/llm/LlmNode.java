@@ -52,8 +52,9 @@ import java.util.function.Function;
  * reported to the model as an error message; they do not fail the node.
  *
  * <p><b>Cancellation.</b> When a Timeout, Terminable or Race cancels the node, the HTTP request —
- * streaming or not — is aborted: the call runs on its own virtual thread, which the node's cancel
- * hook interrupts, and an interrupted virtual thread closes its socket.
+ * streaming or not — is aborted: the call runs on a virtual thread (the node's own, or a fresh one
+ * when the node runs on a platform thread), the node's cancel hook interrupts it, and an
+ * interrupted virtual thread closes its socket — the server sees the connection close.
  *
  * <p><b>Trace.</b> The node's span carries the request (model, parameters, messages, tool
  * definitions), the response (output messages, finish reason), usage, cost, latency and time to
@@ -409,7 +410,13 @@ public final class LlmNode<B> implements Node<B> {
 
   // ---- one model call ----
 
-  /** Runs one HTTP exchange on its own virtual thread, so that cancelling aborts it. */
+  /**
+   * Runs one HTTP exchange so that cancelling aborts it. Interrupting a virtual thread blocked on a
+   * socket closes that socket, so on a virtual thread (every child of Timeout, Race, Parallel,
+   * Terminable, and runs started with {@code Tree.start}) the call runs inline and the cancel hook
+   * interrupts it; on a platform thread it runs on a fresh virtual thread that the hook — or an
+   * interruption of the caller — interrupts.
+   */
   private ModelTurn call(LlmModel m, ChatCompletionCreateParams request, NodeContext ctx)
       throws LlmCallException, InterruptedException {
     OpenAIClient client = m.provider().sdkClient();
@@ -423,14 +430,22 @@ public final class LlmNode<B> implements Node<B> {
                     ? streamed(client, request, m.name(), acc, start, ctx)
                     : ModelTurn.of(
                         client.chat().completions().create(request), m.name(), since(start)));
-    Thread worker = Thread.ofVirtual().name("tasktree-llm-call").unstarted(task);
+    boolean inline = Thread.currentThread().isVirtual();
+    Thread worker =
+        inline
+            ? Thread.currentThread()
+            : Thread.ofVirtual().name("tasktree-llm-call").unstarted(task);
     try (NodeContext.Registration hook =
         ctx.onCancel(
             () -> {
               cancelled.set(true);
               worker.interrupt();
             })) {
-      worker.start();
+      if (inline) {
+        task.run();
+      } else {
+        worker.start();
+      }
       ModelTurn turn = task.get();
       if (stream) {
         notify(ctx, new StreamEvent(acc.text(), "", true, turn.finishReason(), null));

@@ -172,6 +172,25 @@ class FallbackAndCancellationTest {
   }
 
   @Test
+  void interruptingAPlatformThreadCallerAbortsTheRequest() throws Exception {
+    server.script("held", ScriptedReply.text("late").delay(Duration.ofSeconds(30)));
+    Tree<Chat> tree = Tree.<Chat>named("Held").node(chat("held")).build();
+    java.util.concurrent.atomic.AtomicReference<Result> result =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !server.requests("held").isEmpty());
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(5));
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(result.get().isOk()).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.requests("held").getFirst().clientClosed());
+  }
+
+  @Test
   void providerRequestTimeoutFailsWithCategoryTimeout() {
     server.script("sluggish", ScriptedReply.text("late").delay(Duration.ofSeconds(30)));
     try (LlmProvider impatient =
