@@ -51,7 +51,8 @@ final class ChatRequests {
       b.maxCompletionTokens(params.maxTokens().longValue());
     }
     if (params.seed() != null) {
-      b.seed(params.seed());
+      // sent as a plain body field: the SDK marks its setter deprecated, compatible servers use it
+      b.putAdditionalBodyProperty("seed", JsonValue.from(params.seed()));
     }
     if (params.stop() != null && !params.stop().isEmpty()) {
       b.putAdditionalBodyProperty("stop", JsonValue.from(params.stop()));

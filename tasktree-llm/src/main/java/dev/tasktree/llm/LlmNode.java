@@ -417,6 +417,7 @@ public final class LlmNode<B> implements Node<B> {
    * interrupts it; on a platform thread it runs on a fresh virtual thread that the hook — or an
    * interruption of the caller — interrupts.
    */
+  @SuppressWarnings("try") // the cancel hook is held open for the duration of the call
   private ModelTurn call(LlmModel m, ChatCompletionCreateParams request, NodeContext ctx)
       throws LlmCallException, InterruptedException {
     OpenAIClient client = m.provider().sdkClient();
@@ -506,6 +507,7 @@ public final class LlmNode<B> implements Node<B> {
 
   // ---- tools ----
 
+  @SuppressWarnings("try") // the cancel hook is held open while the tools run
   private List<ToolExecution> runTools(
       List<ToolCall> calls, B blackboard, NodeContext ctx, int iteration) throws Exception {
     if (calls.size() == 1) {
