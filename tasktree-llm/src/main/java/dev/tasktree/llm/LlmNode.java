@@ -462,7 +462,7 @@ public final class LlmNode<B> implements Node<B> {
       }
       throw e;
     } catch (ExecutionException e) {
-      LlmError error = ErrorMapping.map(e.getCause(), m.name(), cancelled.get());
+      LlmError error = ErrorMapping.map(e.getCause(), m.name(), cancelled.get() || ctx.cancelled());
       if (stream) {
         notify(ctx, new StreamEvent(acc.snapshot(), "", true, null, error));
       }
@@ -555,7 +555,7 @@ public final class LlmNode<B> implements Node<B> {
                       "unknown tool '"
                           + call.name()
                           + "'; available tools: "
-                          + String.join(", ", toolsByName.keySet()));
+                          + String.join(", ", new java.util.TreeSet<>(toolsByName.keySet())));
                 }
                 JsonNode args;
                 try {
