@@ -1,6 +1,6 @@
 // The runs list: search, status filter, sort, infinite scroll, live refresh, empty state.
 import { health, listTraces } from './api.js';
-import { clear, h } from './dom.js';
+import { append, clear, h } from './dom.js';
 import * as fmt from './format.js';
 
 const PAGE = 50;
@@ -88,7 +88,7 @@ export function listView(root, { navigate, setCrumbs }) {
     clear(tr);
     const href = `/traces/${encodeURIComponent(t.id)}`;
     const name = t.unreadable ? '(unreadable file)' : t.name;
-    tr.append(
+    append(tr, 
       h('td', { class: 'run' },
         h('a', { href, 'data-link': true, class: 'run-name' }, name),
         h('div', { class: 'run-id mono' }, t.id),
@@ -117,7 +117,7 @@ export function listView(root, { navigate, setCrumbs }) {
     empty.hidden = false;
     table.hidden = true;
     if (filtered) {
-      empty.append(h('h2', null, 'No runs match'), h('p', null, 'Clear the search or the status filter to see every run.'));
+      append(empty, h('h2', null, 'No runs match'), h('p', null, 'Clear the search or the status filter to see every run.'));
       return;
     }
     let dir = '.traces';
@@ -126,7 +126,7 @@ export function listView(root, { navigate, setCrumbs }) {
     } catch (e) {
       // keep the default
     }
-    empty.append(
+    append(empty, 
       h('h2', null, 'No runs yet'),
       h('p', null, 'This server shows the trace files in ', h('code', null, dir),
         '. Runs appear here as soon as they start — no reload needed.'),

@@ -1,7 +1,7 @@
 // The run view: header totals, a virtualised tree + waterfall, the detail panel, search within the
 // run, filters, keyboard navigation and live updates over Server-Sent Events.
 import { getTrace, traceEvents } from './api.js';
-import { clear, h, highlighted } from './dom.js';
+import { append, clear, h, highlighted } from './dom.js';
 import { renderDetail } from './detail.js';
 import * as fmt from './format.js';
 import { statusBadge } from './list.js';
@@ -49,7 +49,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
 
   function layout() {
     clear(view);
-    view.append(
+    append(view, 
       header,
       h('div', { class: 'toolbar' },
         searchBox, prevBtn, nextBtn, matchCount,
@@ -66,7 +66,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
   function renderHeader() {
     const s = model.summary;
     clear(header);
-    header.append(
+    append(header, 
       h('div', { class: 'run-title' },
         h('h1', null, s.name ?? id),
         statusBadge(s.status),
@@ -176,7 +176,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     if (hasKids) toggle.addEventListener('click', (e) => { e.stopPropagation(); toggleSpan(s); });
     const label = h('div', { class: 'cell-name' });
     label.style.paddingLeft = `${s.depth * 16 + 4}px`;
-    label.append(
+    append(label, 
       toggle,
       h('span', { class: `badge kind kind-${s.kind.toLowerCase().replace(/[^a-z]/g, '')}` }, s.kind),
       h('span', { class: 'name' }, highlighted(s.name, matchSet.has(s.id) ? needle : '')),
@@ -189,7 +189,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     const bar = h('div', { class: 'bar', title: `${fmt.duration(dur)} at +${fmt.duration(s.startUs - startUs)}` });
     bar.style.left = `${((s.startUs - startUs) / totalUs) * 100}%`;
     bar.style.width = `${Math.max((dur / totalUs) * 100, 0.15)}%`;
-    el.append(label,
+    append(el, label,
       h('div', { class: 'cell-dur num' }, s.endUs === null ? `${fmt.duration(dur)}…` : fmt.duration(dur)),
       h('div', { class: 'cell-wf' }, bar));
     el.addEventListener('click', () => select(s, false));
