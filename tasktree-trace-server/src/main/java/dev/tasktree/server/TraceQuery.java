@@ -45,6 +45,7 @@ final class TraceQuery {
   private final TraceIndex index;
   private final Map<Sort, Snapshot> snapshots = new EnumMap<>(Sort.class);
   private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, Integer> totals = new java.util.LinkedHashMap<>();
 
   TraceQuery(TraceIndex index) {
     this.index = index;
@@ -97,20 +98,45 @@ final class TraceQuery {
         break;
       }
     }
-    int total;
-    if (!filtered) {
-      total = keys.length;
-    } else {
-      total = 0;
-      for (Key key : keys) {
-        IndexEntry entry = index.get(key.id);
-        if (entry != null && matches(key, entry, needle, statuses)) {
-          total++;
-        }
-      }
-    }
+    int total = filtered ? total(snap, needle, statuses) : keys.length;
     String next = more && last != null ? encodeCursor(last, sort, ascending) : null;
     return new Page(items, next, total);
+  }
+
+  /**
+   * Counts the matches of a filter; remembered until the index changes, so the UI's periodic
+   * refresh of a filtered list does not rescan every trace.
+   */
+  private int total(Snapshot snap, String needle, Set<String> statuses) {
+    long version = index.changeVersion();
+    String cacheKey = version + "\u0000" + needle + "\u0000" + statuses;
+    lock.lock();
+    try {
+      Integer cached = totals.get(cacheKey);
+      if (cached != null) {
+        return cached;
+      }
+    } finally {
+      lock.unlock();
+    }
+    int total = 0;
+    for (Key key : snap.keys) {
+      IndexEntry entry = index.get(key.id);
+      if (entry != null && matches(key, entry, needle, statuses)) {
+        total++;
+      }
+    }
+    lock.lock();
+    try {
+      totals.put(cacheKey, total);
+      totals.keySet().removeIf(k -> !k.startsWith(version + "\u0000"));
+      while (totals.size() > 32) {
+        totals.remove(totals.keySet().iterator().next());
+      }
+    } finally {
+      lock.unlock();
+    }
+    return total;
   }
 
   private static boolean matches(Key key, IndexEntry entry, String needle, Set<String> statuses) {
