@@ -76,8 +76,10 @@ final class TraceIndex implements AutoCloseable {
   private final ReentrantLock watchLock = new ReentrantLock();
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
+  private final long rescanMillis;
   private volatile WatchService watch;
   private volatile boolean closed;
+  private volatile boolean scanned;
   private Thread watcher;
 
   TraceIndex(Path dir, Duration staleAfter, Duration rescanInterval) throws IOException {
@@ -93,10 +95,15 @@ final class TraceIndex implements AutoCloseable {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tasktree-index-timer").factory());
+    this.rescanMillis = rescanInterval.toMillis();
+  }
+
+  /** Starts watching and the first scan (in the background: the server answers meanwhile). */
+  void start() {
     startWatching();
-    rescan();
-    long every = rescanInterval.toMillis();
-    timer.scheduleWithFixedDelay(this::rescanQuietly, every, every, TimeUnit.MILLISECONDS);
+    timer.execute(this::rescanQuietly);
+    timer.scheduleWithFixedDelay(
+        this::rescanQuietly, rescanMillis, rescanMillis, TimeUnit.MILLISECONDS);
   }
 
   Path directory() {
@@ -118,6 +125,11 @@ final class TraceIndex implements AutoCloseable {
 
   int size() {
     return entries.size();
+  }
+
+  /** Whether the first scan has not finished or files are waiting to be read. */
+  boolean indexing() {
+    return !scanned || pending.get() > 0;
   }
 
   /** Files queued for (re)reading. */
@@ -261,6 +273,7 @@ final class TraceIndex implements AutoCloseable {
     }
     toRead.sort(Comparator.reverseOrder()); // ids sort by time: newest first
     toRead.forEach(this::schedule);
+    scanned = true;
   }
 
   private static boolean changed(IndexEntry entry, Path file) {

@@ -109,6 +109,7 @@ public final class TraceServer implements AutoCloseable {
     TraceServer server = new TraceServer(options);
     try {
       server.app.start(options.host(), options.port());
+      server.index.start();
     } catch (RuntimeException e) {
       server.index.close();
       throw new IllegalStateException(
@@ -241,7 +242,7 @@ public final class TraceServer implements AutoCloseable {
           g.writeStringField("traceDir", index.directory().toString());
           g.writeNumberField("traces", index.size());
           g.writeNumberField("pending", index.pending());
-          g.writeBooleanField("indexing", index.pending() > 0);
+          g.writeBooleanField("indexing", index.indexing());
           g.writeNumberField("ignoredFiles", index.ignored());
           g.writeEndObject();
         });
@@ -295,7 +296,7 @@ public final class TraceServer implements AutoCloseable {
           g.writeEndArray();
           g.writeStringField("nextCursor", page.nextCursor());
           g.writeNumberField("total", page.total());
-          g.writeBooleanField("indexing", index.pending() > 0);
+          g.writeBooleanField("indexing", index.indexing());
           g.writeNumberField("version", index.changeVersion());
           g.writeEndObject();
         });

@@ -255,6 +255,23 @@ class BrowserTest {
   }
 
   @Test
+  void anEmptyDirectoryExplainsHowToWriteTraces(@TempDir Path empty) throws Exception {
+    try (TraceServer other =
+        TraceServer.start(ServerOptions.defaults().withTraceDir(empty).withPort(0))) {
+      driver.get("http://127.0.0.1:" + other.port() + "/");
+      WebElement box = one(".empty");
+      await().atMost(Duration.ofSeconds(10)).until(() -> box.getText().contains("No runs yet"));
+      assertThat(box.getText())
+          .contains("RunOptions.defaults().withTraceDir(Path.of(\".traces\"))")
+          .contains(empty.toAbsolutePath().normalize().toString());
+      // a run that starts now appears without a reload
+      Fixtures.runMany(empty, 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> all("table.runs tbody tr").size() == 1);
+      assertThat(one(".run-name").getText()).isEqualTo("alpha");
+    }
+  }
+
+  @Test
   void aDeepLinkSelectsTheSpan() {
     String id = idOf("weather chat");
     String spanId =
