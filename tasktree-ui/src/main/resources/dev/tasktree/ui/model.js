@@ -61,7 +61,9 @@ export class TraceModel {
     switch (event.type) {
       case 'start': {
         if (this.spans.has(event.id)) return null;
-        return this.addSpan({ ...event, status: 'RUNNING' });
+        const span = this.addSpan({ ...event, status: 'RUNNING' });
+        this.summary.spanCount = this.spans.size;
+        return span;
       }
       case 'log': {
         const span = this.spans.get(event.id);
