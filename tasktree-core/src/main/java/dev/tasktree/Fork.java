@@ -3,6 +3,7 @@ package dev.tasktree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -13,6 +14,10 @@ import java.util.function.Function;
  * virtual threads inside one cancellation scope, at most {@code limit} at a time, and {@link #join}
  * does not return while a child still runs — except that a child which ignores interruption for
  * longer than the grace period after a cancel is abandoned (its span says so).
+ *
+ * <p>Cheap by design, because a Gather may fork 100,000 children: a task's thread is interrupted
+ * through one cancel hook on the fork's scope (no per-thread registration), and the waiting parent
+ * is woken only when the last task ends or the fork is cancelled.
  */
 final class Fork implements AutoCloseable {
 
@@ -29,6 +34,7 @@ final class Fork implements AutoCloseable {
   /** One child's execution. */
   static final class Task {
     final int index;
+    volatile Thread thread;
     volatile Result result;
     volatile boolean done;
     volatile Recorder.Span span;
@@ -50,8 +56,8 @@ final class Fork implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final List<Task> tasks = new ArrayList<>();
-  private int running;
-  private long cancelledAt;
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile long cancelledAt;
 
   /**
    * @param parent the forking node's frame
@@ -60,9 +66,9 @@ final class Fork implements AutoCloseable {
   Fork(Frame parent, int limit) {
     this.parent = parent;
     this.scope = parent.scope().open();
-    this.permits = limit > 0 ? new Semaphore(limit) : null;
+    this.permits = limit > 0 && limit < Integer.MAX_VALUE ? new Semaphore(limit) : null;
     this.graceNanos = parent.run().options().cancelGrace().toNanos();
-    scope.onCancel(this::markCancelled);
+    scope.onCancel(this::cancelled);
   }
 
   /**
@@ -81,8 +87,8 @@ final class Fork implements AutoCloseable {
         throw cancelAndUnwind();
       }
     }
-    lock.lock();
     Task task;
+    lock.lock();
     try {
       if (scope.cancelled()) {
         if (permits != null) {
@@ -92,28 +98,26 @@ final class Fork implements AutoCloseable {
       }
       task = new Task(tasks.size());
       tasks.add(task);
-      running++;
+      running.incrementAndGet();
     } finally {
       lock.unlock();
     }
     Frame frame = parent.forThread(scope, task);
-    Thread.ofVirtual()
-        .name("tasktree-" + parent.run().traceId() + "-" + task.index)
-        .start(() -> runTask(task, frame, body, onDone));
+    Thread.startVirtualThread(() -> runTask(task, frame, body, onDone));
     return task;
   }
 
   private void runTask(
       Task task, Frame frame, Function<Frame, Result> body, Consumer<Task> onDone) {
-    scope.enter();
+    // Set before the body's first cancellation check, so a cancel either sees this thread or
+    // happened before that check (which then refuses to start the child).
+    task.thread = Thread.currentThread();
     try {
       task.result = body.apply(frame);
     } catch (Cancelled cancelled) {
       task.result = null;
     } catch (RuntimeException | Error unexpected) {
       task.result = Result.fail(unexpected);
-    } finally {
-      scope.exit();
     }
     try {
       // Before the task counts as finished, so join() never returns ahead of this decision.
@@ -121,16 +125,13 @@ final class Fork implements AutoCloseable {
         onDone.accept(task);
       }
     } finally {
+      task.thread = null;
       if (permits != null) {
         permits.release();
       }
       task.done = true;
-      lock.lock();
-      try {
-        running--;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
+      if (running.decrementAndGet() == 0) {
+        wake();
       }
     }
   }
@@ -148,20 +149,23 @@ final class Fork implements AutoCloseable {
     scope.cancel(reason);
   }
 
-  boolean cancelled() {
-    return scope.cancelled();
+  /** The scope was cancelled (here or above): interrupt every running task, wake the parent. */
+  private void cancelled() {
+    if (cancelledAt == 0) {
+      cancelledAt = System.nanoTime();
+    }
+    for (Task task : tasks()) {
+      Thread thread = task.thread;
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+    wake();
   }
 
-  String reason() {
-    return scope.reason();
-  }
-
-  private void markCancelled() {
+  private void wake() {
     lock.lock();
     try {
-      if (cancelledAt == 0) {
-        cancelledAt = System.nanoTime();
-      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -191,7 +195,7 @@ final class Fork implements AutoCloseable {
   private Outcome await(long deadlineNanos) throws InterruptedException {
     lock.lock();
     try {
-      while (running > 0) {
+      while (running.get() > 0) {
         long now = System.nanoTime();
         if (cancelledAt != 0) {
           long left = cancelledAt + graceNanos - now;
