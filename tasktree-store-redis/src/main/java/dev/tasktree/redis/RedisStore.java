@@ -276,6 +276,11 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
     return watcher.subscribe(key, signalKey(key), listener);
   }
 
+  /** How many signal poll rounds have run (for tests and diagnostics). */
+  long polls() {
+    return watcher.polls();
+  }
+
   /** How many signal keys are being watched now. */
   int watchedKeys() {
     return watcher.watchedKeys();

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -97,6 +98,7 @@ final class SignalWatcher implements AutoCloseable {
   private final ReentrantLock channelLock = new ReentrantLock();
   private volatile boolean resubscribe;
   private final ScheduledExecutorService poller;
+  private final AtomicLong polls = new AtomicLong();
 
   SignalWatcher(
       Commands commands,
@@ -224,6 +226,8 @@ final class SignalWatcher implements AutoCloseable {
       poll();
     } catch (RuntimeException e) {
       LOG.warn("signal poll failed", e);
+    } finally {
+      polls.incrementAndGet();
     }
   }
 
@@ -261,6 +265,11 @@ final class SignalWatcher implements AutoCloseable {
         fireAll(value.getKey(), value.getValue());
       }
     }
+  }
+
+  /** How many poll rounds have run (for tests and diagnostics). */
+  long polls() {
+    return polls.get();
   }
 
   /** How many keys are watched now (for tests and diagnostics). */

@@ -25,13 +25,18 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server; skips the test (fails under CI) when the redis-server binary is missing. */
   static RedisServerProcess start() {
+    return startOn(freePort());
+  }
+
+  /** Starts a server on {@code port}; skips (fails under CI) without the redis-server binary. */
+  static RedisServerProcess startOn(int port) {
     String binary = binary();
     if (binary == null) {
       TestRedis.missing(
           "no redis-server binary on PATH for the stop/restart tests (apt-get install"
               + " redis-server)");
     }
-    RedisServerProcess server = new RedisServerProcess(freePort());
+    RedisServerProcess server = new RedisServerProcess(port);
     server.startAgain();
     return server;
   }
