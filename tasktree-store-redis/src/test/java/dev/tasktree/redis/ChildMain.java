@@ -4,6 +4,8 @@ import dev.tasktree.CachePolicy;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
+import dev.tasktree.trace.InMemoryTraceSink;
+import dev.tasktree.trace.Span;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code cache URL PREFIX KEY VALUE}: runs a Cacher on KEY over a child that returns VALUE;
  *       prints {@code CHILD_RAN} if the child ran, then {@code RESULT <data>}.
  *   <li>{@code singleflight URL PREFIX KEY GO_KEY WORK_MS}: prints {@code READY}, waits until the
- *       cache key GO_KEY exists, then runs a single-flight Cacher on KEY whose child takes WORK_MS.
+ *       cache key GO_KEY exists, then runs a single-flight Cacher on KEY whose child takes WORK_MS;
+ *       prints {@code FLIGHT <cache attribute> <single_flight attribute>} and {@code RESULT}.
  *   <li>{@code latency URL PREFIX COUNT}: COUNT runs, each a Terminable on {@code lat-i}; prints
  *       {@code READY lat-i} when watching and {@code CANCELLED lat-i EPOCH_MICROS} when cancelled.
  * </ul>
@@ -96,11 +99,23 @@ public final class ChildMain {
                   return "computed by " + ProcessHandle.current().pid();
                 })
             .build();
+    // warm up (class loading, JIT) on another key so that all processes miss at the same moment
+    Tree.named("Warm-up")
+        .cache(CachePolicy.key(b -> key + ":warm-up:" + ProcessHandle.current().pid()))
+        .call(b -> "warm")
+        .build()
+        .run(
+            new Object(),
+            RunOptions.defaults().withCacheStore(store).withTraceSink(new InMemoryTraceSink()));
     say("READY");
     while (store.get(goKey).isEmpty()) {
       Thread.sleep(2); // a start line for all processes at once
     }
-    Result result = tree.run(new Object(), RunOptions.defaults().withCacheStore(store));
+    InMemoryTraceSink traces = new InMemoryTraceSink();
+    Result result =
+        tree.run(new Object(), RunOptions.defaults().withCacheStore(store).withTraceSink(traces));
+    Span cacher = traces.last().spansOfKind("Cacher").getFirst();
+    say("FLIGHT " + cacher.attribute("cache") + " " + cacher.attribute("single_flight"));
     say("RESULT " + result.data());
   }
 
