@@ -91,12 +91,19 @@ public final class Backoff {
   @Override
   public String toString() {
     if (multiplier > 1) {
-      return "exponential " + steps.getFirst() + " x" + multiplier + " max " + max + jitterText();
+      return "exponential "
+          + Durations.human(steps.getFirst())
+          + " x"
+          + multiplier
+          + (max == null ? "" : " max " + Durations.human(max))
+          + jitterText();
     }
     if (steps.size() == 1) {
-      return steps.getFirst().isZero() ? "no backoff" : "fixed " + steps.getFirst() + jitterText();
+      return steps.getFirst().isZero()
+          ? "no backoff"
+          : "fixed " + Durations.human(steps.getFirst()) + jitterText();
     }
-    return "per try " + steps + jitterText();
+    return "per try " + steps.stream().map(Durations::human).toList() + jitterText();
   }
 
   private String jitterText() {

@@ -144,7 +144,9 @@ public final class CachePolicy<B> {
   @Override
   public String toString() {
     return "ttl "
-        + (minTtl.equals(maxTtl) ? minTtl : minTtl + ".." + maxTtl)
+        + (minTtl.equals(maxTtl)
+            ? Durations.human(minTtl)
+            : Durations.human(minTtl) + ".." + Durations.human(maxTtl))
         + (validator == null ? "" : ", validated")
         + (singleFlightWait == null ? "" : ", single-flight");
   }

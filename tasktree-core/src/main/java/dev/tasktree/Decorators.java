@@ -163,7 +163,7 @@ final class Decorators {
 
     @Override
     String details() {
-      return timeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+      return Durations.human(timeout);
     }
 
     @Override

@@ -9,11 +9,10 @@ import dev.tasktree.trace.TraceEvent;
 import dev.tasktree.trace.TraceJson;
 import dev.tasktree.trace.TraceSink;
 import dev.tasktree.trace.ValueLimits;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Turns one run's node executions into trace events. With tracing off every call is a no-op. */
@@ -27,6 +26,11 @@ final class Recorder {
 
   Recorder(TraceSink sink, String traceId, Clock clock, ValueLimits limits) {
     this.sink = sink.enabled() ? sink : null;
+    if (this.sink != null) {
+      // Loads the JSON machinery now, not on a cancellation path where a cold start could
+      // outlast the cancel grace.
+      TraceJson.toJson(null);
+    }
     this.traceId = traceId;
     this.clock = clock;
     this.limits = limits;
@@ -77,23 +81,10 @@ final class Recorder {
 
     static final Span NONE = new Span(null, null);
 
-    private static final VarHandle ENDED;
-    private static final VarHandle ATTRS;
-
-    static {
-      try {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        ENDED = lookup.findVarHandle(Span.class, "ended", boolean.class);
-        ATTRS = lookup.findVarHandle(Span.class, "attributes", Map.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
     private final Recorder recorder;
     private final String id;
-    private volatile boolean ended;
-    private volatile Map<String, JsonNode> attributes;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final Map<String, JsonNode> attributes = new ConcurrentHashMap<>();
     private volatile Throwable error;
 
     private Span(Recorder recorder, String id) {
@@ -109,19 +100,10 @@ final class Recorder {
       }
     }
 
-    @SuppressWarnings("unchecked")
     void attribute(String key, Object value) {
-      if (recorder == null) {
-        return;
+      if (recorder != null) {
+        attributes.put(key, recorder.json(value));
       }
-      Map<String, JsonNode> map = attributes;
-      if (map == null) {
-        map = new ConcurrentHashMap<>(8);
-        if (!ATTRS.compareAndSet(this, null, map)) {
-          map = (Map<String, JsonNode>) ATTRS.getVolatile(this);
-        }
-      }
-      map.put(key, recorder.json(value));
     }
 
     /** Marks the exception that caused this span's failure (recorded at the end). */
@@ -134,7 +116,7 @@ final class Recorder {
     }
 
     boolean end(Status status, Object data) {
-      if (recorder == null || !ENDED.compareAndSet(this, false, true)) {
+      if (recorder == null || !ended.compareAndSet(false, true)) {
         return false;
       }
       Throwable cause = error;
@@ -147,19 +129,19 @@ final class Recorder {
               status,
               recorder.json(data),
               cause == null ? null : ErrorInfo.of(cause),
-              attrs == null ? Map.of() : Map.copyOf(attrs)));
+              attrs.isEmpty() ? Map.of() : Map.copyOf(attrs)));
       return true;
     }
 
     void cancelled(String reason) {
-      if (recorder != null && !ended) {
+      if (recorder != null && !ended.get()) {
         attribute(Attributes.CANCEL_REASON, reason);
         end(Status.CANCELLED, null);
       }
     }
 
     void abandoned(String reason) {
-      if (recorder != null && !ended) {
+      if (recorder != null && !ended.get()) {
         attribute(Attributes.ABANDONED, true);
         log(LogLevel.WARN, "ignored interruption; abandoned: " + reason);
         cancelled(reason);

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, and a 50 ms cancel grace.
+ * system clock, {@link ValueLimits#DEFAULT}, and a 100 ms cancel grace.
  */
 public final class RunOptions {
 
@@ -37,7 +37,7 @@ public final class RunOptions {
           Random::new,
           Clock.systemUTC(),
           ValueLimits.DEFAULT,
-          Duration.ofMillis(50));
+          Duration.ofMillis(100));
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -113,7 +113,8 @@ public final class RunOptions {
 
   /**
    * How long a cancelling node waits for a cancelled child to stop before abandoning it (marked in
-   * the trace) and returning anyway. Interruptible work stops well within the default 50 ms.
+   * the trace) and returning anyway. Interruptible work stops well within the default 100 ms; only
+   * work that ignores interruption makes the caller wait that long past a deadline.
    */
   public RunOptions withCancelGrace(Duration grace) {
     if (grace.isNegative()) {
