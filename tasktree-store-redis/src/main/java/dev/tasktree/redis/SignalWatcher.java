@@ -143,16 +143,17 @@ final class SignalWatcher implements AutoCloseable {
   }
 
   private void add(Watch watch) {
+    boolean first;
     channelLock.lock();
     try {
-      boolean first =
-          watches.computeIfAbsent(watch.redisKey, k -> new CopyOnWriteArraySet<>()).isEmpty();
-      watches.get(watch.redisKey).add(watch);
-      if (first) {
-        subscribeChannels(new String[] {watch.redisKey}, true);
-      }
+      Set<Watch> set = watches.computeIfAbsent(watch.redisKey, k -> new CopyOnWriteArraySet<>());
+      first = set.isEmpty();
+      set.add(watch);
     } finally {
       channelLock.unlock();
+    }
+    if (first) {
+      subscribeChannel(watch.redisKey);
     }
   }
 
@@ -173,21 +174,23 @@ final class SignalWatcher implements AutoCloseable {
   }
 
   /**
-   * Subscribes to channels, waiting for Redis to confirm when {@code await} so that a PUBLISH that
-   * follows cannot be missed. A failure only slows reaction down to the poll interval; the poll
-   * thread subscribes again later.
+   * Subscribes to a channel on a run's thread and waits for Redis to confirm, so that a PUBLISH
+   * that follows cannot be missed. While Redis is unreachable this fails at once (the connection is
+   * retried at most every reconnect interval). A failure only slows reaction down to the poll
+   * interval: the poll thread subscribes again.
    */
-  private void subscribeChannels(String[] channels, boolean await) {
+  private void subscribeChannel(String channel) {
     try {
-      var future = pubSub.get().async().subscribe(channels);
-      if (await) {
-        future.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      StatefulRedisPubSubConnection<String, String> connection = pubSub.get();
+      connection.async().subscribe(channel).get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (!watches.containsKey(channel)) { // its watch ended meanwhile
+        connection.async().unsubscribe(channel);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       resubscribe = true;
     } catch (Exception e) {
-      LOG.debug("cannot subscribe to signal channels yet; polling covers them", e);
+      LOG.debug("cannot subscribe to signal channel {} yet; polling covers it", channel, e);
       resubscribe = true;
     }
   }
@@ -231,23 +234,49 @@ final class SignalWatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * On the poll thread: opens the pub/sub connection if needed (outside the channel lock, so runs
+   * never wait for a connect) and subscribes the channels a failure left out.
+   */
+  private void ensureSubscribed() {
+    if (watches.isEmpty() || !(resubscribe || pubSub.ifOpen() == null)) {
+      return;
+    }
+    StatefulRedisPubSubConnection<String, String> connection;
+    try {
+      connection = pubSub.get();
+    } catch (StoreException e) {
+      resubscribe = true;
+      return;
+    }
+    channelLock.lock();
+    try {
+      resubscribe = false;
+      String[] channels = watches.keySet().toArray(String[]::new);
+      if (channels.length > 0) {
+        connection
+            .async()
+            .subscribe(channels)
+            .whenComplete(
+                (ok, error) -> {
+                  if (error != null) {
+                    resubscribe = true;
+                  }
+                });
+      }
+    } catch (RuntimeException e) {
+      resubscribe = true;
+    } finally {
+      channelLock.unlock();
+    }
+  }
+
   /** One poll: MGET every watched key; fire what is raised; report failures once per outage. */
   void poll() {
     if (watches.isEmpty()) {
       return;
     }
-    if (resubscribe || pubSub.ifOpen() == null) {
-      channelLock.lock();
-      try {
-        resubscribe = false;
-        String[] channels = watches.keySet().toArray(String[]::new);
-        if (channels.length > 0) {
-          subscribeChannels(channels, false);
-        }
-      } finally {
-        channelLock.unlock();
-      }
-    }
+    ensureSubscribed();
     String[] keys = watches.keySet().toArray(String[]::new);
     if (keys.length == 0) {
       return;
