@@ -365,6 +365,30 @@ class RedisFailureTest {
   }
 
   @Test
+  void aPasswordInTheUriAuthenticatesAndAWrongOneFailsWithoutLeakingIt() {
+    server = RedisServerProcess.start("--requirepass", "right-pw");
+    RedisStore good = store("redis://:right-pw@127.0.0.1:" + server.port() + "/3", NEVER);
+    RedisStore bad = store("redis://:wrong-pw@127.0.0.1:" + server.port(), NEVER);
+
+    good.set("k", "v", Duration.ofMinutes(1));
+    assertThat(good.get("k")).contains("v");
+    assertThatThrownBy(() -> bad.get("k"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("redis://127.0.0.1:" + server.port() + "/0")
+        .hasMessageNotContaining("wrong-pw");
+  }
+
+  @Test
+  void aTlsUriIsNamedWithoutItsPassword() {
+    RedisStore store = store("rediss://:tls-pw@127.0.0.1:" + RedisServerProcess.freePort(), NEVER);
+
+    assertThatThrownBy(() -> store.get("k"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("rediss://127.0.0.1:")
+        .hasMessageNotContaining("tls-pw");
+  }
+
+  @Test
   void aBadUriIsRejectedClearly() {
     assertThatThrownBy(() -> RedisStore.create("http://nope"))
         .isInstanceOf(IllegalArgumentException.class)

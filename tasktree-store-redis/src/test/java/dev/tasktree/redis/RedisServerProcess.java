@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A private {@code redis-server} on a free loopback port, without persistence, that a test can stop
@@ -17,26 +19,28 @@ import java.time.Duration;
 final class RedisServerProcess implements AutoCloseable {
 
   private final int port;
+  private final List<String> extraArgs;
   private Process process;
 
-  private RedisServerProcess(int port) {
+  private RedisServerProcess(int port, List<String> extraArgs) {
     this.port = port;
+    this.extraArgs = extraArgs;
   }
 
   /** Starts a server; skips the test (fails under CI) when the redis-server binary is missing. */
-  static RedisServerProcess start() {
-    return startOn(freePort());
+  static RedisServerProcess start(String... extraArgs) {
+    return startOn(freePort(), extraArgs);
   }
 
   /** Starts a server on {@code port}; skips (fails under CI) without the redis-server binary. */
-  static RedisServerProcess startOn(int port) {
+  static RedisServerProcess startOn(int port, String... extraArgs) {
     String binary = binary();
     if (binary == null) {
       TestRedis.missing(
           "no redis-server binary on PATH for the stop/restart tests (apt-get install"
               + " redis-server)");
     }
-    RedisServerProcess server = new RedisServerProcess(port);
+    RedisServerProcess server = new RedisServerProcess(port, List.of(extraArgs));
     server.startAgain();
     return server;
   }
@@ -71,8 +75,9 @@ final class RedisServerProcess implements AutoCloseable {
   /** Starts the server (again) on its port and waits until it accepts connections. */
   void startAgain() {
     try {
-      process =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   binary(),
                   "--port",
                   String.valueOf(port),
@@ -81,7 +86,10 @@ final class RedisServerProcess implements AutoCloseable {
                   "--save",
                   "",
                   "--appendonly",
-                  "no")
+                  "no"));
+      command.addAll(extraArgs);
+      process =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -100,7 +108,8 @@ final class RedisServerProcess implements AutoCloseable {
       socket.getOutputStream().write("PING\r\n".getBytes());
       byte[] reply = new byte[7];
       int n = socket.getInputStream().read(reply);
-      return n > 0 && new String(reply, 0, n).startsWith("+PONG");
+      // +PONG, or -NOAUTH when a password is required: either way the server is up
+      return n > 0 && (reply[0] == '+' || new String(reply, 0, n).startsWith("-NOAUTH"));
     }
   }
 
