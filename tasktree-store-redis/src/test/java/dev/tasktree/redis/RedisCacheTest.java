@@ -7,17 +7,20 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.CachePolicy;
 import dev.tasktree.Result;
+import dev.tasktree.RunHandle;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Trace;
+import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -279,6 +282,63 @@ class RedisCacheTest {
               return j.answer;
             })
         .build();
+  }
+
+  @Test
+  void theSingleFlightLockExpiresOnItsOwnSoADeadHolderBlocksNobodyForLong() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Tree<Job> tree =
+        Tree.<Job>named("Flight")
+            .cache(
+                CachePolicy.<Job>key(j -> j.key)
+                    .ttl(Duration.ofMinutes(1))
+                    .singleFlight(Duration.ofSeconds(5)))
+            .call(
+                j -> {
+                  started.countDown();
+                  release.await();
+                  return j.answer;
+                })
+            .build();
+
+    RunHandle handle = tree.start(new Job("flight", "done"), options());
+    try {
+      started.await();
+      String lock = prefix + "cache:flight:lock";
+      assertThat(raw.redis.get(lock)).isEqualTo(handle.traceId());
+      assertThat(raw.redis.pttl(lock)).isBetween(1L, 5000L);
+    } finally {
+      release.countDown();
+    }
+    assertThat(handle.await(Duration.ofSeconds(10))).contains(Result.ok("done"));
+    assertThat(raw.redis.exists(prefix + "cache:flight:lock")).isZero();
+  }
+
+  @Test
+  void aWaiterWhoseLockHolderDiedRunsTheChildAfterTheWait() {
+    // a holder that died: its lock is there, its value never comes
+    raw.redis.set(prefix + "cache:orphan:lock", "dead-trace", SetArgs.Builder.px(300));
+    AtomicInteger runs = new AtomicInteger();
+    Tree<Job> tree =
+        Tree.<Job>named("Orphan")
+            .cache(
+                CachePolicy.<Job>key(j -> j.key)
+                    .ttl(Duration.ofMinutes(1))
+                    .singleFlight(Duration.ofMillis(600)))
+            .call(
+                j -> {
+                  runs.incrementAndGet();
+                  return j.answer;
+                })
+            .build();
+
+    assertThat(tree.run(new Job("orphan", "recovered"), options()))
+        .isEqualTo(Result.ok("recovered"));
+    assertThat(runs).hasValue(1);
+    assertThat(text(cacher(traces.last()).attribute("single_flight"))).isEqualTo("gave up waiting");
+    assertThat(raw.redis.exists(prefix + "cache:orphan:lock")).isZero();
+    assertThat(store.get("orphan")).isPresent();
   }
 
   @Test
