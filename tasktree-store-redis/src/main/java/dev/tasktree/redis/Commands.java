@@ -1,11 +1,11 @@
 package dev.tasktree.redis;
 
 import dev.tasktree.store.StoreException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -31,8 +31,9 @@ final class Commands implements AutoCloseable {
   }
 
   /** Sends one command (or a few pipelined ones) and waits at most the command timeout. */
-  <T> T call(String what, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
-    RedisFuture<T> future;
+  <T> T call(
+      String what, Function<RedisAsyncCommands<String, String>, ? extends Future<T>> command) {
+    Future<T> future;
     try {
       future = command.apply(connection.get().async());
     } catch (StoreException e) {

@@ -239,8 +239,13 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
         SignalValues.encode(
             reason == null || reason.isBlank() ? SignalValues.NO_REASON : reason, clock.instant());
     SetArgs args = SetArgs.Builder.px(millis(ttl));
-    commands.call("SET " + redisKey, c -> c.set(redisKey, value, args));
-    commands.call("PUBLISH " + redisKey, c -> c.publish(redisKey, value));
+    commands.call(
+        "SET + PUBLISH " + redisKey,
+        c -> { // pipelined: one round trip; lettuce sends them in this order
+          var set = c.set(redisKey, value, args).toCompletableFuture();
+          var publish = c.publish(redisKey, value).toCompletableFuture();
+          return set.thenCombine(publish, (ok, receivers) -> receivers);
+        });
   }
 
   /** Raises the signal {@code key} for the default signal TTL ({@link Builder#signalTtl}). */

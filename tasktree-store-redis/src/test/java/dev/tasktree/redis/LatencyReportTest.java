@@ -6,7 +6,10 @@ import dev.tasktree.CachePolicy;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
+import dev.tasktree.store.SignalStore;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -144,6 +151,49 @@ class LatencyReportTest {
         "Signal raised here -> run cancelled in another JVM, " + perMode + " each, microseconds:");
     REPORT.add(line("  RedisStore.raise (SET + PUBLISH)", pubSub));
     REPORT.add(line("  plain SET (no PUBLISH), 250 ms polls", polling));
+  }
+
+  @Test
+  @Order(3)
+  void raiseToListenerInThisProcessAgainstRawPubSub() throws Exception {
+    int rounds = 400;
+    int warmUp = 100;
+    long[] viaStore = new long[rounds];
+    long[] viaLettuce = new long[rounds];
+    BlockingQueue<Long> received = new LinkedBlockingQueue<>();
+    String channel = prefix + "raw-channel";
+    try (RedisStore watcher = RedisStore.builder(url).keyPrefix(prefix).build();
+        StatefulRedisPubSubConnection<String, String> subscriber = raw.client.connectPubSub()) {
+      subscriber.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+              received.add(System.nanoTime());
+            }
+          });
+      subscriber.sync().subscribe(channel);
+      for (int i = 0; i < warmUp + rounds; i++) {
+        long t0 = System.nanoTime();
+        raw.redis.publish(channel, "x");
+        Long t1 = received.poll(10, TimeUnit.SECONDS);
+        assertThat(t1).isNotNull();
+
+        CompletableFuture<Long> signalled = new CompletableFuture<>();
+        SignalStore.Subscription subscription =
+            watcher.subscribe("in-process-" + i, signal -> signalled.complete(System.nanoTime()));
+        long t2 = System.nanoTime();
+        store.raise("in-process-" + i, "probe", Duration.ofMinutes(1));
+        long t3 = signalled.get(10, TimeUnit.SECONDS);
+        subscription.close();
+        if (i >= warmUp) {
+          viaLettuce[i - warmUp] = t1 - t0;
+          viaStore[i - warmUp] = t3 - t2;
+        }
+      }
+    }
+    REPORT.add("Signal to listener in this process, " + rounds + " rounds, microseconds:");
+    REPORT.add(line("  RedisStore.raise -> Listener", viaStore));
+    REPORT.add(line("  raw lettuce PUBLISH -> listener", viaLettuce));
   }
 
   private static String line(String label, long[] nanos) {
