@@ -108,6 +108,22 @@ class CancellationTest {
   }
 
   @Test
+  void aRetryWaitingItsBackoffIsWokenByCancellation() {
+    Tree<Board> tree =
+        Tree.<Board>named("T")
+            .timeout(Duration.ofMillis(100))
+            .retry(RetryPolicy.tries(2).backoff(Backoff.fixed(Duration.ofHours(1))))
+            .call(() -> Result.fail("no"))
+            .build();
+    RunHandle run = tree.start(new Board(), options);
+    await().atMost(Duration.ofSeconds(5)).until(run::isDone);
+    assertThat(run.result().join().data()).isInstanceOf(TimeoutException.class);
+    Span retry = traces.trace(run.traceId()).spansOfKind("Retry").getFirst();
+    assertThat(retry.status()).isEqualTo(Status.CANCELLED);
+    assertThat(retry.children()).hasSize(1);
+  }
+
+  @Test
   void timeoutOverWhileStopsTheLoop() {
     AtomicInteger loops = new AtomicInteger();
     Tree<Board> tree =

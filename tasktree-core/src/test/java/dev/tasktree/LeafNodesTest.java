@@ -6,6 +6,7 @@ import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Status;
+import dev.tasktree.trace.Trace;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,18 @@ class LeafNodesTest {
     List<Span> spans = traces.last().spansOfKind(kind);
     assertThat(spans).hasSize(1);
     return spans.getFirst();
+  }
+
+  @Test
+  void theRunsClockStampsTheTraceAndIsWhatNodesSee() {
+    java.time.Instant fixed = java.time.Instant.parse("2030-05-06T07:08:09.123456Z");
+    java.time.Clock clock = java.time.Clock.fixed(fixed, java.time.ZoneOffset.UTC);
+    Tree<Board> tree = Tree.<Board>named("T").call((b, ctx) -> ctx.clock().instant()).build();
+    assertThat(tree.run(new Board(), options.withClock(clock))).isEqualTo(Result.ok(fixed));
+    Trace trace = traces.last();
+    assertThat(trace.summary().start()).isEqualTo(fixed);
+    assertThat(trace.summary().traceId()).startsWith("20300506T070809123456Z-t-");
+    assertThat(trace.spans()).allSatisfy(s -> assertThat(s.start()).isEqualTo(fixed));
   }
 
   @Test

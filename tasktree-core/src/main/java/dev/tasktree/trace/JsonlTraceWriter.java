@@ -1,11 +1,11 @@
 package dev.tasktree.trace;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JsonlTraceWriter.class);
+
+  /**
+   * Events the writer may fall behind by before emitters are slowed down: memory stays bounded
+   * (tens of MB) when a run produces events faster than the disk takes them, for a long time.
+   */
+  static final long MAX_PENDING = 1 << 18;
+
   private static final Map<Path, JsonlTraceWriter> SHARED = new ConcurrentHashMap<>();
 
   private final Path directory;
@@ -105,7 +112,17 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       return;
     }
     queue.add(event);
-    emitted.incrementAndGet();
+    if (emitted.incrementAndGet() - written.get() > MAX_PENDING) {
+      awaitBacklog();
+    }
+  }
+
+  /** Only under sustained overload: wait until the writer has caught up below the bound. */
+  private void awaitBacklog() {
+    LockSupport.unpark(thread);
+    while (emitted.get() - written.get() > MAX_PENDING && thread.isAlive() && !closing) {
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+    }
   }
 
   /**
@@ -175,7 +192,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     }
     for (OpenFile file : touched) {
       try {
-        file.out.flush();
+        file.json.flush();
       } catch (IOException e) {
         fail(file.traceId, e);
       }
@@ -197,8 +214,8 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
         file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 16));
         open.put(traceId, file);
       }
-      file.out.write(TraceCodec.encode(event).getBytes(StandardCharsets.UTF_8));
-      file.out.write('\n');
+      TraceCodec.write(event, file.json);
+      file.json.writeRaw('\n');
       file.lastWrite = System.nanoTime();
       return file;
     } catch (IOException | RuntimeException e) {
@@ -213,7 +230,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       if (now - file.lastWrite >= heartbeatNanos) {
         write(new Heartbeat(file.traceId, clock.instant()));
         try {
-          file.out.flush();
+          file.json.flush();
         } catch (IOException e) {
           fail(file.traceId, e);
         }
@@ -233,17 +250,18 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
 
   private static final class OpenFile {
     final String traceId;
-    final OutputStream out;
+    final JsonGenerator json;
     long lastWrite = System.nanoTime();
 
-    OpenFile(String traceId, OutputStream out) {
+    OpenFile(String traceId, OutputStream out) throws IOException {
       this.traceId = traceId;
-      this.out = out;
+      this.json = TraceJson.MAPPER.getFactory().createGenerator(out);
+      this.json.setRootValueSeparator(null); // one object per line, nothing between them
     }
 
     void closeQuietly() {
       try {
-        out.close();
+        json.close();
       } catch (IOException ignored) {
         // the data was flushed already or the trace is marked failed
       }

@@ -1,16 +1,18 @@
 package dev.tasktree.trace;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.SpanEnded;
 import dev.tasktree.trace.TraceEvent.SpanLogged;
 import dev.tasktree.trace.TraceEvent.SpanStarted;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import dev.tasktree.trace.TraceEvent.TraceStarted;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -24,51 +26,96 @@ final class TraceCodec {
 
   static final int VERSION = 1;
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private TraceCodec() {}
 
   static String encode(TraceEvent event) {
-    ObjectNode line = NODES.objectNode();
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator generator = TraceJson.MAPPER.getFactory().createGenerator(out)) {
+      write(event, generator);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode trace event", e);
+    }
+    return out.toString();
+  }
+
+  /** Streams one event as a JSON object (no newline) to {@code out}. */
+  static void write(TraceEvent event, JsonGenerator out) throws IOException {
+    out.writeStartObject();
     switch (event) {
       case TraceStarted e -> {
-        line.put("v", VERSION).put("type", "trace").put("id", e.traceId()).put("name", e.name());
-        line.put("time", time(e.time()));
-        putMap(line, "attrs", e.attributes());
+        out.writeNumberField("v", VERSION);
+        out.writeStringField("type", "trace");
+        out.writeStringField("id", e.traceId());
+        out.writeStringField("name", e.name());
+        out.writeStringField("time", time(e.time()));
+        writeMap(out, "attrs", e.attributes());
       }
       case SpanStarted e -> {
-        line.put("type", "start").put("span", e.spanId()).put("parent", e.parentId());
-        line.put("name", e.name()).put("kind", e.kind()).put("path", e.path());
-        line.put("time", time(e.time()));
+        out.writeStringField("type", "start");
+        out.writeStringField("span", e.spanId());
+        out.writeStringField("parent", e.parentId());
+        out.writeStringField("name", e.name());
+        out.writeStringField("kind", e.kind());
+        out.writeStringField("path", e.path());
+        out.writeStringField("time", time(e.time()));
       }
       case SpanLogged e -> {
-        line.put("type", "log").put("span", e.spanId()).put("time", time(e.time()));
-        line.put("level", e.level().name()).put("message", e.message());
+        out.writeStringField("type", "log");
+        out.writeStringField("span", e.spanId());
+        out.writeStringField("time", time(e.time()));
+        out.writeStringField("level", e.level().name());
+        out.writeStringField("message", e.message());
       }
       case SpanEnded e -> {
-        line.put("type", "end").put("span", e.spanId()).put("time", time(e.time()));
-        line.put("status", e.status().name());
-        line.set("data", e.data() == null ? NullNode.getInstance() : e.data());
+        out.writeStringField("type", "end");
+        out.writeStringField("span", e.spanId());
+        out.writeStringField("time", time(e.time()));
+        out.writeStringField("status", e.status().name());
+        writeData(out, e.data());
         if (e.error() != null) {
-          ObjectNode error = line.putObject("error");
-          error.put("type", e.error().type()).put("message", e.error().message());
-          error.put("stack", e.error().stack());
+          out.writeObjectFieldStart("error");
+          out.writeStringField("type", e.error().type());
+          out.writeStringField("message", e.error().message());
+          out.writeStringField("stack", e.error().stack());
+          out.writeEndObject();
         }
-        putMap(line, "attrs", e.attributes());
+        writeMap(out, "attrs", e.attributes());
       }
-      case Heartbeat e -> line.put("type", "heartbeat").put("time", time(e.time()));
+      case Heartbeat e -> {
+        out.writeStringField("type", "heartbeat");
+        out.writeStringField("time", time(e.time()));
+      }
       case TraceEnded e -> {
-        line.put("type", "trace_end").put("time", time(e.time()));
-        line.put("status", e.status().name());
-        line.set("data", e.data() == null ? NullNode.getInstance() : e.data());
+        out.writeStringField("type", "trace_end");
+        out.writeStringField("time", time(e.time()));
+        out.writeStringField("status", e.status().name());
+        writeData(out, e.data());
       }
     }
-    try {
-      return TraceJson.MAPPER.writeValueAsString(line);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode trace event", e);
+    out.writeEndObject();
+  }
+
+  private static void writeData(JsonGenerator out, JsonNode data) throws IOException {
+    out.writeFieldName("data");
+    if (data == null) {
+      out.writeNull();
+    } else {
+      out.writeTree(data);
+    }
+  }
+
+  private static void writeMap(JsonGenerator out, String field, Map<String, JsonNode> map)
+      throws IOException {
+    if (map != null && !map.isEmpty()) {
+      out.writeObjectFieldStart(field);
+      for (Map.Entry<String, JsonNode> entry : map.entrySet()) {
+        out.writeFieldName(entry.getKey());
+        out.writeTree(entry.getValue());
+      }
+      out.writeEndObject();
     }
   }
 
@@ -151,13 +198,6 @@ final class TraceCodec {
       throw new IllegalArgumentException("missing text field '" + field + "'");
     }
     return value.textValue();
-  }
-
-  private static void putMap(ObjectNode line, String field, Map<String, JsonNode> map) {
-    if (map != null && !map.isEmpty()) {
-      ObjectNode attrs = line.putObject(field);
-      map.forEach(attrs::set);
-    }
   }
 
   private static Map<String, JsonNode> map(JsonNode node, String field) {

@@ -61,7 +61,10 @@ class TraceFilesTest {
     assertThat(writer().flush(Duration.ofSeconds(5))).isTrue();
     Path file = dir.resolve(run.traceId() + ".jsonl");
     assertThat(file).exists();
-    assertThat(Files.readAllLines(file).getFirst()).startsWith("{\"v\":1,\"type\":\"trace\"");
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines.getFirst()).startsWith("{\"v\":1,\"type\":\"trace\"");
+    assertThat(lines).allSatisfy(line -> assertThat(line).startsWith("{\"").endsWith("}"));
+    assertThat(lines.getLast()).startsWith("{\"type\":\"trace_end\"");
 
     Trace trace = new TraceReader().read(file);
     sample().run("boom", RunOptions.defaults().withTraceSink(memory));
@@ -197,6 +200,22 @@ class TraceFilesTest {
       Result result = sample().run("boom", RunOptions.defaults().withTraceSink(broken));
       assertThat(result).isEqualTo(Result.fail("boom"));
       assertThat(broken.flush(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void aBacklogLargerThanTheBoundIsWrittenInFullWithoutLosingEvents() throws Exception {
+    String id = "20260101T000000000000Z-flood-00000000";
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    writer().emit(new TraceEvent.TraceStarted(id, t, "flood", java.util.Map.of()));
+    int events = (int) JsonlTraceWriter.MAX_PENDING + 50_000;
+    for (int i = 0; i < events; i++) {
+      writer().emit(new TraceEvent.SpanLogged(id, t, "1", LogLevel.INFO, "line " + i));
+    }
+    writer().emit(new TraceEvent.TraceEnded(id, t, Status.OK, null));
+    assertThat(writer().flush(Duration.ofSeconds(60))).isTrue();
+    try (var lines = Files.lines(writer().file(id))) {
+      assertThat(lines.count()).isEqualTo(events + 2L);
     }
   }
 

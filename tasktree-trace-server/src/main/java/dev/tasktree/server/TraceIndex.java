@@ -1,0 +1,491 @@
+package dev.tasktree.server;
+
+import dev.tasktree.trace.Trace;
+import dev.tasktree.trace.TraceEvent;
+import dev.tasktree.trace.TraceIds;
+import dev.tasktree.trace.TraceReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory index of trace summaries for one directory.
+ *
+ * <p>Kept fresh by a {@link WatchService} on the directory, with a periodic rescan as a safety net
+ * (missed or overflowed events, a directory that was deleted and recreated). Each file is read once
+ * per change: a change only queues the file, and a queued file is read by one of a few reader
+ * threads, no sooner than a short interval after its previous read (longer for files that take long
+ * to read), so a live trace that is appended to every few milliseconds is not re-read every few
+ * milliseconds. Unfinished traces that went silent are re-read once so the core reader can mark
+ * them interrupted. Files that are not traces are listed as unreadable with the reason; files whose
+ * names are not {@code <traceId>.jsonl} are ignored.
+ */
+final class TraceIndex implements AutoCloseable {
+
+  static final String SUFFIX = ".jsonl";
+  private static final Logger LOG = LoggerFactory.getLogger(TraceIndex.class);
+  private static final int PROBE_LIMIT = 1 << 20;
+  private static final long BIG_FILE = 32L << 20;
+  private static final long MIN_REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+  private final Path dir;
+  private final TraceReader reader;
+  private final Duration staleAfter;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
+  private final AtomicLong reads = new AtomicLong();
+  private final AtomicLong startVersion = new AtomicLong();
+  private final AtomicLong durationVersion = new AtomicLong();
+  private final AtomicLong costVersion = new AtomicLong();
+  private final AtomicLong changeVersion = new AtomicLong();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger ignored = new AtomicInteger();
+  private final Semaphore bigReads = new Semaphore(1);
+  private final ReentrantLock watchLock = new ReentrantLock();
+  private final ExecutorService readers;
+  private final ScheduledExecutorService timer;
+  private final long rescanMillis;
+  private volatile WatchService watch;
+  private volatile boolean closed;
+  private volatile boolean scanned;
+  private Thread watcher;
+
+  TraceIndex(Path dir, Duration staleAfter, Duration rescanInterval) throws IOException {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.staleAfter = staleAfter;
+    this.clock = Clock.systemUTC();
+    this.reader = new TraceReader(clock, staleAfter);
+    Files.createDirectories(this.dir);
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.readers =
+        Executors.newFixedThreadPool(
+            threads, Thread.ofPlatform().daemon().name("tasktree-index-", 0).factory());
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("tasktree-index-timer").factory());
+    this.rescanMillis = rescanInterval.toMillis();
+  }
+
+  /** Starts watching and the first scan (in the background: the server answers meanwhile). */
+  void start() {
+    startWatching();
+    timer.execute(this::rescanQuietly);
+    timer.scheduleWithFixedDelay(
+        this::rescanQuietly, rescanMillis, rescanMillis, TimeUnit.MILLISECONDS);
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  /** The file of a trace id (the id must be valid). */
+  Path file(String id) {
+    return dir.resolve(id + SUFFIX);
+  }
+
+  IndexEntry get(String id) {
+    return entries.get(id);
+  }
+
+  Collection<IndexEntry> entries() {
+    return entries.values();
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  /** Whether the first scan has not finished or files are waiting to be read. */
+  boolean indexing() {
+    return !scanned || pending.get() > 0;
+  }
+
+  /** Files queued for (re)reading. */
+  int pending() {
+    return pending.get();
+  }
+
+  /** Files in the directory that are not {@code <traceId>.jsonl} (at the last scan). */
+  int ignored() {
+    return ignored.get();
+  }
+
+  /** How many times a file was read (for tests: once per change). */
+  long reads() {
+    return reads.get();
+  }
+
+  /** Changes whenever any entry changes. */
+  long changeVersion() {
+    return changeVersion.get();
+  }
+
+  long sortVersion(TraceQuery.Sort sort) {
+    return switch (sort) {
+      case START -> startVersion.get();
+      case DURATION -> durationVersion.get();
+      case COST -> costVersion.get();
+    };
+  }
+
+  /** The trace id a directory entry stands for, or null when the name is not a trace file. */
+  static String idOf(String fileName) {
+    if (!fileName.endsWith(SUFFIX)) {
+      return null;
+    }
+    String id = fileName.substring(0, fileName.length() - SUFFIX.length());
+    return TraceIds.isValid(id) ? id : null;
+  }
+
+  // ---- watching and scanning ----
+
+  private void startWatching() {
+    watchLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      WatchService old = watch;
+      if (old != null) {
+        old.close();
+      }
+      WatchService service = dir.getFileSystem().newWatchService();
+      dir.register(
+          service,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+      watch = service;
+      watcher =
+          Thread.ofPlatform().daemon().name("tasktree-index-watch").start(() -> watchLoop(service));
+    } catch (IOException e) {
+      LOG.warn("cannot watch {} ({}); relying on the periodic rescan", dir, e.toString());
+    } finally {
+      watchLock.unlock();
+    }
+  }
+
+  private void watchLoop(WatchService service) {
+    while (!closed) {
+      WatchKey key;
+      try {
+        key = service.take();
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        return;
+      }
+      for (WatchEvent<?> event : key.pollEvents()) {
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+          timer.execute(this::rescanQuietly);
+        } else if (event.context() instanceof Path name) {
+          String id = idOf(name.toString());
+          if (id != null) {
+            schedule(id);
+          }
+        }
+      }
+      if (!key.reset()) {
+        // The directory went away: the rescan recreates it and watches again.
+        timer.execute(this::rescanQuietly);
+        return;
+      }
+    }
+  }
+
+  private void rescanQuietly() {
+    try {
+      rescan();
+    } catch (RuntimeException e) {
+      LOG.warn("rescan of {} failed: {}", dir, e.toString());
+    }
+  }
+
+  /** Compares the directory with the index and queues every new, changed or stale file. */
+  void rescan() {
+    if (closed) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        LOG.warn("cannot create trace directory {}: {}", dir, e.toString());
+        return;
+      }
+      startWatching();
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> toRead = new ArrayList<>();
+    int ignoredNow = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String id = idOf(file.getFileName().toString());
+        if (id == null) {
+          ignoredNow++;
+          continue;
+        }
+        seen.add(id);
+        IndexEntry entry = entries.get(id);
+        if (entry == null || changed(entry, file) || stale(entry)) {
+          toRead.add(id);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot list {}: {}", dir, e.toString());
+      return;
+    }
+    ignored.set(ignoredNow);
+    for (String id : List.copyOf(entries.keySet())) {
+      if (!seen.contains(id)) {
+        remove(id);
+      }
+    }
+    toRead.sort(Comparator.reverseOrder()); // ids sort by time: newest first
+    toRead.forEach(this::schedule);
+    scanned = true;
+  }
+
+  private static boolean changed(IndexEntry entry, Path file) {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      return attrs.size() != entry.size()
+          || !attrs.lastModifiedTime().toInstant().equals(entry.modified());
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** An unfinished trace whose last event is older than the staleness threshold. */
+  private boolean stale(IndexEntry entry) {
+    if (!entry.running()) {
+      return false;
+    }
+    Instant last = entry.summary().start().plus(entry.summary().duration());
+    return last.plus(staleAfter).isBefore(clock.instant());
+  }
+
+  // ---- reading ----
+
+  private void schedule(String id) {
+    if (closed) {
+      return;
+    }
+    Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
+    if (!t.queued.compareAndSet(false, true)) {
+      return; // already queued: it will look at the file as it is then
+    }
+    pending.incrementAndGet();
+    long wait =
+        t.lastReadEnd == 0
+            ? 0
+            : t.lastReadEnd + Math.max(MIN_REREAD_NANOS, 4 * t.lastCost) - System.nanoTime();
+    try {
+      if (wait > 0) {
+        timer.schedule(() -> submit(id, t), wait, TimeUnit.NANOSECONDS);
+      } else {
+        submit(id, t);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pending.decrementAndGet(); // closing
+    }
+  }
+
+  private void submit(String id, Tracked t) {
+    try {
+      readers.execute(() -> process(id, t));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pending.decrementAndGet(); // closing
+    }
+  }
+
+  private void process(String id, Tracked t) {
+    t.queued.set(false); // changes from now on queue another read
+    try {
+      Path file = file(id);
+      BasicFileAttributes attrs;
+      try {
+        attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        remove(id);
+        return;
+      }
+      if (!attrs.isRegularFile()) {
+        remove(id);
+        return;
+      }
+      IndexEntry old = entries.get(id);
+      if (old != null
+          && old.size() == attrs.size()
+          && old.modified().equals(attrs.lastModifiedTime().toInstant())
+          && !stale(old)) {
+        return; // unchanged since its last read
+      }
+      long started = System.nanoTime();
+      IndexEntry entry = read(id, file, attrs);
+      t.lastCost = System.nanoTime() - started;
+      t.lastReadEnd = System.nanoTime();
+      put(entry);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot index {}: {}", id, e.toString());
+    } finally {
+      pending.decrementAndGet();
+    }
+  }
+
+  /**
+   * Reads one file into an entry. Never throws for bad content: the entry then says why the file is
+   * unreadable.
+   */
+  IndexEntry read(String id, Path file, BasicFileAttributes attrs) {
+    reads.incrementAndGet();
+    long size = attrs.size();
+    Instant modified = attrs.lastModifiedTime().toInstant();
+    if (size == 0) {
+      return new IndexEntry(id, size, modified, null, "empty file");
+    }
+    boolean big = size > BIG_FILE;
+    if (big) {
+      bigReads.acquireUninterruptibly(); // one big file in memory at a time
+    }
+    try {
+      String reason = probe(file, size);
+      if (reason != null) {
+        return new IndexEntry(id, size, modified, null, reason);
+      }
+      Trace trace = reader.read(file);
+      return new IndexEntry(id, size, modified, trace.summary(), null);
+    } catch (TraceReader.UnreadableTraceException e) {
+      return new IndexEntry(id, size, modified, null, e.getMessage());
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      return new IndexEntry(id, size, modified, null, "cannot read: " + e);
+    } finally {
+      if (big) {
+        bigReads.release();
+      }
+    }
+  }
+
+  /**
+   * Checks the first line before the whole file is read, so a huge file that is not a trace (one
+   * gigantic line, binary data) is rejected after reading at most 1 MB.
+   *
+   * @return why the file is not a trace, or null when its first line is a trace start
+   */
+  static String probe(Path file, long size) throws IOException {
+    byte[] head = new byte[(int) Math.min(PROBE_LIMIT, size)];
+    int n;
+    try (InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(head, 0, head.length);
+    }
+    int newline = -1;
+    for (int i = 0; i < n; i++) {
+      if (head[i] == '\n') {
+        newline = i;
+        break;
+      }
+    }
+    if (newline < 0 && size > PROBE_LIMIT) {
+      return "not a TaskTree trace: its first line is longer than 1 MB";
+    }
+    String first = new String(head, 0, newline < 0 ? n : newline, StandardCharsets.UTF_8);
+    if (first.isBlank()) {
+      return null; // the reader decides what a leading blank line means
+    }
+    try {
+      if (!(TraceEvent.parse(first, null) instanceof TraceEvent.TraceStarted)) {
+        return "not a TaskTree trace: it does not start with a trace event";
+      }
+    } catch (RuntimeException e) {
+      return "not a TaskTree trace: line 1: " + e.getMessage();
+    }
+    return null;
+  }
+
+  private void put(IndexEntry entry) {
+    IndexEntry old = entries.put(entry.id(), entry);
+    if (old == null || old.startKey() != entry.startKey() || !sameText(old, entry)) {
+      startVersion.incrementAndGet();
+      durationVersion.incrementAndGet();
+      costVersion.incrementAndGet();
+    } else {
+      if (old.durationKey() != entry.durationKey()) {
+        durationVersion.incrementAndGet();
+      }
+      if (old.costKey() != entry.costKey()) {
+        costVersion.incrementAndGet();
+      }
+    }
+    changeVersion.incrementAndGet();
+  }
+
+  private static boolean sameText(IndexEntry a, IndexEntry b) {
+    String na = a.summary() == null ? null : a.summary().name();
+    String nb = b.summary() == null ? null : b.summary().name();
+    return java.util.Objects.equals(na, nb);
+  }
+
+  private void remove(String id) {
+    if (entries.remove(id) != null) {
+      startVersion.incrementAndGet();
+      durationVersion.incrementAndGet();
+      costVersion.incrementAndGet();
+      changeVersion.incrementAndGet();
+    }
+    tracked.remove(id);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    watchLock.lock();
+    try {
+      if (watch != null) {
+        watch.close();
+      }
+    } catch (IOException ignored) {
+      // closing anyway
+    } finally {
+      watchLock.unlock();
+    }
+    timer.shutdownNow();
+    readers.shutdownNow();
+  }
+
+  /** Read bookkeeping of one file. */
+  private static final class Tracked {
+    final AtomicBoolean queued = new AtomicBoolean();
+    volatile long lastReadEnd;
+    volatile long lastCost;
+  }
+}

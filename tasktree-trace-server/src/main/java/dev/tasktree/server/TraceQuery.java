@@ -1,0 +1,217 @@
+package dev.tasktree.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Pages through the index: filter by text and status, sort by start, duration or cost, and keyset
+ * cursors, so paging is stable while new traces arrive and has no limit on how far back it goes.
+ *
+ * <p>For each sort order a sorted snapshot of (key, id) is kept and rebuilt only when the index
+ * reports that a key of that order changed; a page is then a binary search plus a short scan.
+ */
+final class TraceQuery {
+
+  /** Sort orders of the list. */
+  enum Sort {
+    START,
+    DURATION,
+    COST;
+
+    static Sort parse(String value) {
+      if (value == null || value.isBlank()) {
+        return START;
+      }
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("unknown sort '" + value + "': use start, duration or cost");
+      }
+    }
+  }
+
+  /** One page of results. */
+  record Page(List<IndexEntry> items, String nextCursor, int total) {}
+
+  private final TraceIndex index;
+  private final Map<Sort, Snapshot> snapshots = new EnumMap<>(Sort.class);
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, Integer> totals = new java.util.LinkedHashMap<>();
+
+  TraceQuery(TraceIndex index) {
+    this.index = index;
+  }
+
+  /**
+   * A page.
+   *
+   * @param ascending false for the default order (newest, longest, most expensive first)
+   * @param cursor the previous page's {@code nextCursor}, or null for the first page
+   * @param text case-insensitive text that the name or id must contain, or null
+   * @param statuses the statuses to keep (OK, FAIL, ..., UNREADABLE), empty for all
+   */
+  Page page(
+      Sort sort, boolean ascending, int limit, String cursor, String text, Set<String> statuses) {
+    Snapshot snap = snapshot(sort);
+    String needle = text == null || text.isBlank() ? null : text.trim().toLowerCase(Locale.ROOT);
+    boolean filtered = needle != null || !statuses.isEmpty();
+    Key[] keys = snap.keys;
+    int step = ascending ? -1 : 1;
+    int i;
+    if (cursor == null) {
+      i = ascending ? keys.length - 1 : 0;
+    } else {
+      Key after = decodeCursor(cursor, sort, ascending);
+      int found = Arrays.binarySearch(keys, after, snap.order);
+      if (found >= 0) {
+        i = found + step;
+      } else {
+        int insertion = -found - 1;
+        i = ascending ? insertion - 1 : insertion;
+      }
+    }
+    List<IndexEntry> items = new ArrayList<>(Math.min(limit, 1000));
+    Key last = null;
+    for (; i >= 0 && i < keys.length && items.size() < limit; i += step) {
+      Key key = keys[i];
+      IndexEntry entry = index.get(key.id);
+      if (entry != null && matches(key, entry, needle, statuses)) {
+        items.add(entry);
+        last = key;
+      }
+    }
+    boolean more = false;
+    for (; i >= 0 && i < keys.length; i += step) {
+      Key key = keys[i];
+      IndexEntry entry = index.get(key.id);
+      if (entry != null && matches(key, entry, needle, statuses)) {
+        more = true;
+        break;
+      }
+    }
+    int total = filtered ? total(snap, needle, statuses) : keys.length;
+    String next = more && last != null ? encodeCursor(last, sort, ascending) : null;
+    return new Page(items, next, total);
+  }
+
+  /**
+   * Counts the matches of a filter; remembered until the index changes, so the UI's periodic
+   * refresh of a filtered list does not rescan every trace.
+   */
+  private int total(Snapshot snap, String needle, Set<String> statuses) {
+    long version = index.changeVersion();
+    String cacheKey = version + "\u0000" + needle + "\u0000" + statuses;
+    lock.lock();
+    try {
+      Integer cached = totals.get(cacheKey);
+      if (cached != null) {
+        return cached;
+      }
+    } finally {
+      lock.unlock();
+    }
+    int total = 0;
+    for (Key key : snap.keys) {
+      IndexEntry entry = index.get(key.id);
+      if (entry != null && matches(key, entry, needle, statuses)) {
+        total++;
+      }
+    }
+    lock.lock();
+    try {
+      totals.put(cacheKey, total);
+      totals.keySet().removeIf(k -> !k.startsWith(version + "\u0000"));
+      while (totals.size() > 32) {
+        totals.remove(totals.keySet().iterator().next());
+      }
+    } finally {
+      lock.unlock();
+    }
+    return total;
+  }
+
+  private static boolean matches(Key key, IndexEntry entry, String needle, Set<String> statuses) {
+    if (!statuses.isEmpty() && !statuses.contains(entry.statusName())) {
+      return false;
+    }
+    return needle == null || key.text.contains(needle);
+  }
+
+  private Snapshot snapshot(Sort sort) {
+    long version = index.sortVersion(sort);
+    lock.lock();
+    try {
+      Snapshot snap = snapshots.get(sort);
+      if (snap == null || snap.version != version) {
+        snap = build(sort, version);
+        snapshots.put(sort, snap);
+      }
+      return snap;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Snapshot build(Sort sort, long version) {
+    List<Key> keys = new ArrayList<>(index.size() + 16);
+    for (IndexEntry e : index.entries()) {
+      String name = e.summary() == null ? "" : e.summary().name();
+      String text = (name + "\n" + e.id()).toLowerCase(Locale.ROOT);
+      double key =
+          switch (sort) {
+            case START -> e.startKey();
+            case DURATION -> e.durationKey();
+            case COST -> e.costKey();
+          };
+      keys.add(new Key(e.id(), key, text));
+    }
+    Comparator<Key> order = order();
+    Key[] array = keys.toArray(Key[]::new);
+    Arrays.sort(array, order);
+    return new Snapshot(version, array, order);
+  }
+
+  /** Descending by key, then by id: the default order (newest first). */
+  private static Comparator<Key> order() {
+    return Comparator.comparingDouble(Key::key).thenComparing(Key::id).reversed();
+  }
+
+  private static String encodeCursor(Key key, Sort sort, boolean ascending) {
+    String raw = sort.name() + "|" + (ascending ? "a" : "d") + "|" + key.key + "|" + key.id;
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Key decodeCursor(String cursor, Sort sort, boolean ascending) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      String[] parts = raw.split("\\|", 4);
+      if (parts.length != 4
+          || !parts[0].equals(sort.name())
+          || !parts[1].equals(ascending ? "a" : "d")) {
+        throw ApiException.badRequest("the cursor belongs to another sort order");
+      }
+      return new Key(parts[3], Double.parseDouble(parts[2]), "");
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid cursor");
+    }
+  }
+
+  /**
+   * A sort key: the value (start micros, duration micros or cost, all exact as doubles for the
+   * values that occur) and the id as tie breaker.
+   */
+  private record Key(String id, double key, String text) {}
+
+  private record Snapshot(long version, Key[] keys, Comparator<Key> order) {}
+}
