@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -315,10 +316,12 @@ final class Decorators {
         return lookup.hit();
       }
       String lockKey = key + ":lock";
+      String lockToken =
+          frame.traceId() + "/" + Long.toHexString(ThreadLocalRandom.current().nextLong());
       boolean lockHeld = false;
       if (policy.singleFlightWait() != null) {
         try {
-          lockHeld = store.setIfAbsent(lockKey, frame.traceId(), policy.singleFlightWait());
+          lockHeld = store.setIfAbsent(lockKey, lockToken, policy.singleFlightWait());
         } catch (RuntimeException e) {
           frame.log(LogLevel.WARN, "cache store error taking the single-flight lock: " + e);
           lockHeld = true; // cannot coordinate: behave as the holder and run the child
@@ -343,7 +346,7 @@ final class Decorators {
       } finally {
         if (lockHeld) {
           try {
-            store.delete(lockKey);
+            store.deleteIfEquals(lockKey, lockToken); // never another holder's lock
           } catch (RuntimeException e) {
             frame.log(LogLevel.WARN, "cache store error releasing the single-flight lock: " + e);
           }

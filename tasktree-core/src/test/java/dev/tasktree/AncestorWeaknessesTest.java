@@ -176,6 +176,11 @@ class AncestorWeaknessesTest {
 
           @Override
           public void delete(String key) {}
+
+          @Override
+          public boolean deleteIfEquals(String key, String expected) {
+            return true;
+          }
         };
     assertThat(tree.run(new Board("k"), options.withCacheStore(failsOnSet)))
         .isEqualTo(Result.ok(Map.of("answer", 42)));

@@ -200,6 +200,11 @@ class CacherTest {
     public void delete(String key) {
       throw new StoreException("connection refused");
     }
+
+    @Override
+    public boolean deleteIfEquals(String key, String expected) {
+      throw new StoreException("connection refused");
+    }
   }
 
   @Test

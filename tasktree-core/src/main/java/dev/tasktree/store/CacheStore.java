@@ -28,4 +28,12 @@ public interface CacheStore {
 
   /** Removes {@code key}; nothing happens when it is absent. */
   void delete(String key);
+
+  /**
+   * Removes {@code key} only while it holds {@code expected}, atomically — so a lock is released
+   * only by its holder, never after it expired and another process took it.
+   *
+   * @return whether it was removed
+   */
+  boolean deleteIfEquals(String key, String expected);
 }

@@ -73,4 +73,10 @@ public final class InMemoryCacheStore implements CacheStore {
   public void delete(String key) {
     entries.remove(key);
   }
+
+  @Override
+  public boolean deleteIfEquals(String key, String expected) {
+    Entry entry = entries.get(key);
+    return entry != null && entry.value().equals(expected) && entries.remove(key, entry);
+  }
 }

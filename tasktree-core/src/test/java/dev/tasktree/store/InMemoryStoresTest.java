@@ -57,6 +57,17 @@ class InMemoryStoresTest {
   }
 
   @Test
+  void deleteIfEqualsOnlyRemovesTheExpectedValue() {
+    InMemoryCacheStore store = new InMemoryCacheStore(clock);
+    store.set("lock", "mine", Duration.ofSeconds(1));
+    assertThat(store.deleteIfEquals("lock", "theirs")).isFalse();
+    assertThat(store.get("lock")).contains("mine");
+    assertThat(store.deleteIfEquals("lock", "mine")).isTrue();
+    assertThat(store.get("lock")).isEmpty();
+    assertThat(store.deleteIfEquals("lock", "mine")).isFalse();
+  }
+
+  @Test
   void signalsAreSeenBySubscribersNowOrLater() {
     InMemorySignalStore store = new InMemorySignalStore(clock);
     List<Signal> seen = new ArrayList<>();

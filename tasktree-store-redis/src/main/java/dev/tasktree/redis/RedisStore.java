@@ -7,6 +7,7 @@ import dev.tasktree.store.StoreException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -224,6 +225,21 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
   public void delete(String key) {
     String redisKey = cacheKey(key);
     commands.call("DEL " + redisKey, c -> c.del(redisKey));
+  }
+
+  private static final String DELETE_IF_EQUALS =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+  @Override
+  public boolean deleteIfEquals(String key, String expected) {
+    String redisKey = cacheKey(key);
+    Long deleted =
+        commands.call(
+            "DEL-IF-EQUALS " + redisKey,
+            c ->
+                c.<Long>eval(
+                    DELETE_IF_EQUALS, ScriptOutputType.INTEGER, new String[] {redisKey}, expected));
+    return deleted != null && deleted > 0;
   }
 
   // ---- SignalStore ----

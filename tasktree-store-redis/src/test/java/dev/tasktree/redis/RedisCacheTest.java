@@ -109,6 +109,16 @@ class RedisCacheTest {
   }
 
   @Test
+  void deleteIfEqualsReleasesOnlyTheHoldersLock() {
+    store.set("held", "token-a", Duration.ofSeconds(10));
+    assertThat(store.deleteIfEquals("held", "token-b")).isFalse();
+    assertThat(store.get("held")).contains("token-a");
+    assertThat(store.deleteIfEquals("held", "token-a")).isTrue();
+    assertThat(raw.redis.exists(prefix + "cache:held")).isZero();
+    assertThat(store.deleteIfEquals("held", "token-a")).isFalse();
+  }
+
+  @Test
   void setIfAbsentStoresOnlyOnce() {
     assertThat(store.setIfAbsent("lock", "first", Duration.ofSeconds(10))).isTrue();
     assertThat(store.setIfAbsent("lock", "second", Duration.ofSeconds(10))).isFalse();
@@ -306,7 +316,7 @@ class RedisCacheTest {
     try {
       started.await();
       String lock = prefix + "cache:flight:lock";
-      assertThat(raw.redis.get(lock)).isEqualTo(handle.traceId());
+      assertThat(raw.redis.get(lock)).startsWith(handle.traceId() + "/");
       assertThat(raw.redis.pttl(lock)).isBetween(1L, 5000L);
     } finally {
       release.countDown();
