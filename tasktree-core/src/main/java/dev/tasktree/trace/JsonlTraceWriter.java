@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,13 +58,22 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private final Clock clock;
   private final ConcurrentLinkedQueue<TraceEvent> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong emitted = new AtomicLong();
+
+  /** Events taken off the queue (bounds the backlog). */
+  private final AtomicLong drained = new AtomicLong();
+
+  /** Events whose bytes were handed to the OS (what {@link #flush} waits for). */
   private final AtomicLong written = new AtomicLong();
+
   private final Thread thread;
   private volatile boolean closing;
 
   // Owned by the writer thread only.
   private final Map<String, OpenFile> open = new HashMap<>();
-  private final Set<String> failed = new HashSet<>();
+  private final Set<String> failed = recentIds();
+
+  /** Finished traces: a late event (from work abandoned past the trace's end) is dropped. */
+  private final Set<String> finished = recentIds();
 
   private JsonlTraceWriter(Path directory, Duration flushInterval, Duration heartbeatInterval) {
     if (flushInterval.isNegative() || flushInterval.isZero()) {
@@ -112,7 +123,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       return;
     }
     queue.add(event);
-    if (emitted.incrementAndGet() - written.get() > MAX_PENDING) {
+    if (emitted.incrementAndGet() - drained.get() > MAX_PENDING) {
       awaitBacklog();
     }
   }
@@ -120,7 +131,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   /** Only under sustained overload: wait until the writer has caught up below the bound. */
   private void awaitBacklog() {
     LockSupport.unpark(thread);
-    while (emitted.get() - written.get() > MAX_PENDING && thread.isAlive() && !closing) {
+    while (emitted.get() - drained.get() > MAX_PENDING && thread.isAlive() && !closing) {
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
     }
   }
@@ -177,35 +188,48 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   }
 
   private void drain() {
-    Set<OpenFile> touched = new HashSet<>();
+    List<OpenFile> touched = new ArrayList<>();
+    long count = 0;
     for (TraceEvent event; (event = queue.poll()) != null; ) {
       OpenFile file = write(event);
       if (file != null) {
-        touched.add(file);
         if (event instanceof TraceEnded) {
-          file.closeQuietly();
+          file.closeQuietly(); // flushes
           open.remove(event.traceId());
-          touched.remove(file);
+          finished.add(event.traceId());
+        } else if (!file.dirty) {
+          file.dirty = true;
+          touched.add(file);
         }
       }
-      written.incrementAndGet();
+      // Counted in batches: one shared counter update per event would slow the emitters.
+      if (++count == 1_024) {
+        drained.addAndGet(count);
+        count = 0;
+      }
     }
+    long total = drained.addAndGet(count);
     for (OpenFile file : touched) {
+      file.dirty = false;
+      if (file.closed) {
+        continue;
+      }
       try {
         file.json.flush();
       } catch (IOException e) {
         fail(file.traceId, e);
       }
     }
+    written.set(total);
   }
 
   private OpenFile write(TraceEvent event) {
     String traceId = event.traceId();
-    if (failed.contains(traceId)) {
+    OpenFile file = open.get(traceId);
+    if (file == null && (failed.contains(traceId) || finished.contains(traceId))) {
       return null;
     }
     try {
-      OpenFile file = open.get(traceId);
       if (file == null) {
         Files.createDirectories(directory);
         OutputStream out =
@@ -248,10 +272,23 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     }
   }
 
+  /** The most recent 65,536 trace ids: enough to catch late events, bounded for long runs. */
+  private static Set<String> recentIds() {
+    return Collections.newSetFromMap(
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 65_536;
+          }
+        });
+  }
+
   private static final class OpenFile {
     final String traceId;
     final JsonGenerator json;
     long lastWrite = System.nanoTime();
+    boolean dirty;
+    boolean closed;
 
     OpenFile(String traceId, OutputStream out) throws IOException {
       this.traceId = traceId;
@@ -260,6 +297,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     }
 
     void closeQuietly() {
+      closed = true;
       try {
         json.close();
       } catch (IOException ignored) {

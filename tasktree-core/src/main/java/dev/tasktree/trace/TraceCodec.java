@@ -100,10 +100,23 @@ final class TraceCodec {
 
   private static void writeData(JsonGenerator out, JsonNode data) throws IOException {
     out.writeFieldName("data");
-    if (data == null) {
+    writeValue(out, data);
+  }
+
+  /** Scalars directly (the common case, and hot); containers through Jackson. */
+  private static void writeValue(JsonGenerator out, JsonNode value) throws IOException {
+    if (value == null || value.isNull()) {
       out.writeNull();
+    } else if (value.isTextual()) {
+      out.writeString(value.textValue());
+    } else if (value.isInt()) {
+      out.writeNumber(value.intValue());
+    } else if (value.isLong()) {
+      out.writeNumber(value.longValue());
+    } else if (value.isBoolean()) {
+      out.writeBoolean(value.booleanValue());
     } else {
-      out.writeTree(data);
+      out.writeTree(value);
     }
   }
 
@@ -113,7 +126,7 @@ final class TraceCodec {
       out.writeObjectFieldStart(field);
       for (Map.Entry<String, JsonNode> entry : map.entrySet()) {
         out.writeFieldName(entry.getKey());
-        out.writeTree(entry.getValue());
+        writeValue(out, entry.getValue());
       }
       out.writeEndObject();
     }

@@ -220,6 +220,26 @@ class TraceFilesTest {
   }
 
   @Test
+  void eventsArrivingAfterTheTraceEndedAreDroppedAndTheFileStaysClosed() throws Exception {
+    String id = "20260101T000000000000Z-late-00000000";
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    writer().emit(new TraceEvent.TraceStarted(id, t, "late", java.util.Map.of()));
+    writer().emit(new TraceEvent.TraceEnded(id, t, Status.OK, null));
+    writer().flush(Duration.ofSeconds(5));
+    // e.g. an abandoned span that finally returned after its run was over
+    writer().emit(new TraceEvent.SpanLogged(id, t, "9", LogLevel.WARN, "too late"));
+    writer().flush(Duration.ofSeconds(5));
+    List<String> lines = Files.readAllLines(writer().file(id));
+    assertThat(lines).hasSize(2);
+    assertThat(lines.getLast()).startsWith("{\"type\":\"trace_end\"");
+    // and no heartbeat ever reopens it (heartbeats come every 100 ms in this writer)
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> Files.readAllLines(writer().file(id)).size() == 2);
+  }
+
+  @Test
   void eventsRoundTripThroughTheLineFormat() {
     TraceEvent event =
         new TraceEvent.SpanLogged(
