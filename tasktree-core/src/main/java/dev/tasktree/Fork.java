@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -17,7 +17,8 @@ import java.util.function.Function;
  *
  * <p>Cheap by design, because a Gather may fork 100,000 children: a task's thread is interrupted
  * through one cancel hook on the fork's scope (no per-thread registration), and the waiting parent
- * is woken only when the last task ends or the fork is cancelled.
+ * is woken only when the last task ends or the fork is cancelled. A fork is created, spawned from
+ * and joined on one thread: the forking node's.
  */
 final class Fork implements AutoCloseable {
 
@@ -53,10 +54,10 @@ final class Fork implements AutoCloseable {
   private final Scope scope;
   private final Semaphore permits;
   private final long graceNanos;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  private final ReentrantLock lock = new ReentrantLock(); // guards tasks
   private final List<Task> tasks = new ArrayList<>();
   private final AtomicInteger running = new AtomicInteger();
+  private final Thread waiter = Thread.currentThread(); // the forking node's thread
   private volatile long cancelledAt;
 
   /**
@@ -164,12 +165,7 @@ final class Fork implements AutoCloseable {
   }
 
   private void wake() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    LockSupport.unpark(waiter);
   }
 
   /**
@@ -192,27 +188,27 @@ final class Fork implements AutoCloseable {
     return outcome;
   }
 
+  /** Parks the forking thread until the tasks are done, the deadline passes or the grace ends. */
   private Outcome await(long deadlineNanos) throws InterruptedException {
-    lock.lock();
-    try {
-      while (running.get() > 0) {
-        long now = System.nanoTime();
-        if (cancelledAt != 0) {
-          long left = cancelledAt + graceNanos - now;
-          if (left <= 0) {
-            return Outcome.ABANDONED;
-          }
-          changed.awaitNanos(left);
-        } else if (now - deadlineNanos >= 0) {
-          return Outcome.DEADLINE;
-        } else {
-          changed.awaitNanos(deadlineNanos - now);
+    while (running.get() > 0) {
+      long now = System.nanoTime();
+      long left;
+      if (cancelledAt != 0) {
+        left = cancelledAt + graceNanos - now;
+        if (left <= 0) {
+          return Outcome.ABANDONED;
         }
+      } else if (now - deadlineNanos >= 0) {
+        return Outcome.DEADLINE;
+      } else {
+        left = deadlineNanos - now;
       }
-      return Outcome.DONE;
-    } finally {
-      lock.unlock();
+      LockSupport.parkNanos(this, left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
+    return Outcome.DONE;
   }
 
   /** The forking node was cancelled from above: stop the children, wait the grace, unwind. */
