@@ -34,15 +34,10 @@ final class Fork implements AutoCloseable {
 
   /** One child's execution. */
   static final class Task {
-    final int index;
     volatile Thread thread;
     volatile Result result;
     volatile boolean done;
     volatile Recorder.Span span;
-
-    Task(int index) {
-      this.index = index;
-    }
 
     /** Null when the child was cancelled (or has not finished). */
     Result result() {
@@ -97,7 +92,7 @@ final class Fork implements AutoCloseable {
         }
         return null;
       }
-      task = new Task(tasks.size());
+      task = new Task();
       tasks.add(task);
       running.incrementAndGet();
     } finally {
