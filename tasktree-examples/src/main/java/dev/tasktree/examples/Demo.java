@@ -104,8 +104,11 @@ public final class Demo {
   record Options(String example, boolean serve, int port, Path traceDir) {}
 
   public static void main(String[] args) throws InterruptedException {
+    // Problems are reported in one line each; library logs would repeat them with stack traces.
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
+      System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "off");
     }
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
@@ -138,6 +141,8 @@ public final class Demo {
             .toList();
     try {
       checkWritable(options.traceDir());
+      // Bound before the runs, so that a port in use is reported at once.
+      TraceServer server = options.serve() ? startServer(options) : null;
       boolean allOk;
       try (Models models = Models.fromEnvironment(env);
           Stores stores = Stores.fromEnvironment(env)) {
@@ -146,11 +151,15 @@ public final class Demo {
         models.checkReachable();
         stores.check();
         allOk = runExamples(selected, models, stores, options.traceDir(), out);
+      } catch (Problem p) {
+        if (server != null) {
+          server.close();
+        }
+        throw p;
       }
-      if (!options.serve()) {
-        return allOk ? 0 : 1;
+      if (server != null) {
+        serveUntilStopped(server, out);
       }
-      serve(options, out);
       return allOk ? 0 : 1;
     } catch (Problem p) {
       err.println(p.getMessage());
@@ -311,6 +320,18 @@ public final class Demo {
 
   /** The innermost message of an exception, for one line. */
   static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return "connection refused";
+      }
+      if (t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "unknown host";
+      }
+      if (t instanceof java.net.http.HttpTimeoutException) {
+        return "no answer in time";
+      }
+    }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -321,12 +342,10 @@ public final class Demo {
         : message.replaceAll("\\s+", " ").strip();
   }
 
-  private static void serve(Options options, PrintStream out) throws Problem, InterruptedException {
-    TraceServer server;
+  private static TraceServer startServer(Options options) throws Problem {
     try {
-      server =
-          TraceServer.start(
-              ServerOptions.defaults().withTraceDir(options.traceDir()).withPort(options.port()));
+      return TraceServer.start(
+          ServerOptions.defaults().withTraceDir(options.traceDir()).withPort(options.port()));
     } catch (IllegalStateException e) {
       throw new Problem(
           "Cannot serve the trace UI on 127.0.0.1:"
@@ -337,6 +356,10 @@ public final class Demo {
     } catch (IOException e) {
       throw new Problem("Cannot serve the trace UI: " + reason(e) + ".");
     }
+  }
+
+  private static void serveUntilStopped(TraceServer server, PrintStream out)
+      throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
