@@ -39,7 +39,7 @@ public final class CachedCall {
 
   // spotless:off
   // snippet:cached-call
-  static Tree<Question> tree(LlmModel model) {
+  public static Tree<Question> tree(LlmModel model) {
     return Tree.<Question>named("CachedCall")
         .sequence()
             .cache(CachePolicy.<Question>key(q -> model.name() + ":" + q.text)

@@ -42,7 +42,7 @@ public final class FallbackChain {
 
   // spotless:off
   // snippet:fallback-chain
-  static Tree<Question> tree(LlmModel primary, LlmModel secondary, LlmModel tertiary) {
+  public static Tree<Question> tree(LlmModel primary, LlmModel secondary, LlmModel tertiary) {
     return Tree.<Question>named("FallbackChain")
         .sequence()
             .selector()

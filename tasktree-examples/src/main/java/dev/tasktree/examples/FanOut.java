@@ -47,7 +47,7 @@ public final class FanOut {
 
   // spotless:off
   // snippet:fan-out
-  static Tree<Digest> tree(LlmModel summariser, LlmModel merger) {
+  public static Tree<Digest> tree(LlmModel summariser, LlmModel merger) {
     Tree<Document> summariseOne = Tree.<Document>named("SummariseOne")
         .node(Llm.prompt(summariser, "Summarise in one sentence.", "{{title}}: {{text}}"))
         .build();

@@ -39,7 +39,7 @@ public final class HedgedRequest {
 
   // spotless:off
   // snippet:hedged-request
-  static Tree<Ask> tree(LlmModel onProviderA, LlmModel onProviderB) {
+  public static Tree<Ask> tree(LlmModel onProviderA, LlmModel onProviderB) {
     return Tree.<Ask>named("HedgedRequest")
         .sequence()
             .race()

@@ -98,7 +98,7 @@ final class NodeSnippets {
   static final Tree<Order> PARSE = Tree.<Order>named("Parse")
       .sequence()
           .parseJson(order -> order.raw, Map.class, (order, map) -> order.parsed = map)
-          .call(order -> "```json\n[1, 2, 3,]\n```")
+          .call(order -> "Here you go: [1, 2, 3,]")
           .parseJson()                                            // previous result → List
       .end()
       .build();

@@ -40,7 +40,7 @@ public final class StructuredOutput {
 
   // spotless:off
   // snippet:structured-output
-  static Tree<Lead> tree(LlmModel model) {
+  public static Tree<Lead> tree(LlmModel model) {
     return Tree.<Lead>named("StructuredOutput")
         .sequence()
             .retry(RetryPolicy.tries(3))

@@ -60,7 +60,7 @@ public final class TerminableJob {
 
   // spotless:off
   // snippet:terminable-job
-  static Tree<Report> tree(LlmModel writer) {
+  public static Tree<Report> tree(LlmModel writer) {
     return Tree.<Report>named("TerminableJob")
         .sequence()
             .terminable(report -> "stop:" + report.id)

@@ -65,7 +65,7 @@ public final class ToolAgent {
 
   // spotless:off
   // snippet:tool-agent
-  static Tree<Ticket> tree(LlmModel model) {
+  public static Tree<Ticket> tree(LlmModel model) {
     return Tree.<Ticket>named("ToolAgent")
         .sequence()
             .node(Llm.chat(model, Ticket::messages).tools(new ShopTools()).maxIterations(4))
