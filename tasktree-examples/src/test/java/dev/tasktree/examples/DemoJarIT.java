@@ -32,7 +32,7 @@ class DemoJarIT {
 
   private static final Path JAR = Path.of("target", "tasktree-examples.jar").toAbsolutePath();
   private static final String REDIS_URL =
-      System.getenv().getOrDefault("TASKTREE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+      System.getenv().getOrDefault("TASKTREE_REDIS_URL", "redis://127.0.0.1:6379");
 
   private static ProcessBuilder demo(Path workDir, String... args) {
     List<String> command = new ArrayList<>();
