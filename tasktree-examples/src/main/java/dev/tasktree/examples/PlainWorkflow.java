@@ -1,12 +1,14 @@
 package dev.tasktree.examples;
 
+import dev.tasktree.Result;
 import dev.tasktree.Tree;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A workflow without any LLM: Sequence, If/Else, While, ParseJSON and WriteBlackboard. It parses an
- * order, checks it, and prices each line until the list is done.
+ * order from JSON (fenced, with single quotes and a trailing comma, as models write it), refuses an
+ * empty one, and prices each line until the list is done.
  */
 public final class PlainWorkflow {
 
@@ -60,4 +62,18 @@ public final class PlainWorkflow {
       .end()
       .build();
   // spotless:on
+
+  static final String ORDER =
+      "```json\n{'customer': 'ACME', 'lines': [{'sku': 'bolt', 'quantity': 4,"
+          + " 'unitPrice': 0.25}, {'sku': 'nut', 'quantity': 10, 'unitPrice': 0.1},]}\n```";
+
+  static Example.Outcome run(Session session) throws InterruptedException {
+    Invoice invoice = new Invoice(ORDER);
+    var handle = TREE.start(invoice, session.options());
+    Result result = handle.await();
+    return new Example.Outcome(
+        result,
+        "order of " + invoice.order.lines().size() + " lines: " + invoice.notes(),
+        handle.traceId());
+  }
 }

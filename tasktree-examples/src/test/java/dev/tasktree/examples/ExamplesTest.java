@@ -1,34 +1,265 @@
 package dev.tasktree.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
+import dev.tasktree.llm.LlmError;
+import dev.tasktree.llm.LlmReply;
+import dev.tasktree.llm.testing.RecordedRequest;
+import dev.tasktree.llm.testing.ScriptedLlmServer;
+import dev.tasktree.store.InMemoryCacheStore;
+import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.Trace;
-import dev.tasktree.trace.TraceReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Every example against the scripted server: its result, and the spans a user would look for in its
+ * trace.
+ */
 class ExamplesTest {
 
+  private static Models models;
+  private static ScriptedLlmServer server;
+
   private final InMemoryTraceSink traces = new InMemoryTraceSink();
-  private final RunOptions options = RunOptions.defaults().withTraceSink(traces);
+  private final InMemorySignalStore signals = new InMemorySignalStore();
+  private Session session;
+
+  @BeforeAll
+  static void startServer() {
+    models = Models.scripted();
+    server = models.server();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    models.close();
+  }
+
+  @BeforeEach
+  void freshScripts() {
+    server.reset();
+    Scripts.install(server);
+    session =
+        new Session(
+            models,
+            RunOptions.defaults()
+                .withTraceSink(traces)
+                .withCacheStore(new InMemoryCacheStore())
+                .withSignalStore(signals),
+            traces);
+  }
+
+  @Test
+  void fallbackChainGetsPastATimeoutAndAnHttp500ToTheTertiary() throws Exception {
+    Example.Outcome outcome = FallbackChain.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    assertThat(outcome.answer()).startsWith("A behavior tree composes tasks");
+    Trace trace = session.trace(outcome.traceId());
+    Span selector = trace.spansOfKind("Selector").getFirst();
+    assertThat(selector.children()).extracting(Span::kind).containsExactly("Timeout", "Llm", "Llm");
+    Span timeout = selector.children().get(0);
+    assertThat(timeout.status()).isEqualTo(Status.FAIL);
+    assertThat(timeout.error().type()).isEqualTo(TimeoutException.class.getName());
+    assertThat(timeout.children().getFirst().status()).isEqualTo(Status.CANCELLED);
+    Span secondary = selector.children().get(1);
+    assertThat(secondary.status()).isEqualTo(Status.FAIL);
+    assertThat(secondary.attribute("tasktree.llm.http_status").asInt()).isEqualTo(500);
+    assertThat(secondary.attribute("error.type").asText()).isEqualTo("server_error");
+    assertThat(selector.children().get(2).status()).isEqualTo(Status.OK);
+    // The cancelled primary's HTTP request was aborted, not left running.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.requests("fallback-primary").getFirst().clientClosed());
+  }
+
+  @Test
+  void hedgedRequestKeepsTheFasterProviderAndCancelsTheSlower() throws Exception {
+    Example.Outcome outcome = HedgedRequest.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    assertThat(outcome.answer()).isEqualTo("provider-a won: " + raceAnswer());
+    Span race = session.trace(outcome.traceId()).spansOfKind("Race").getFirst();
+    assertThat(race.children()).hasSize(2);
+    assertThat(race.children())
+        .extracting(s -> s.attribute("gen_ai.provider.name").asText(), Span::status)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("provider-a", Status.OK),
+            org.assertj.core.groups.Tuple.tuple("provider-b", Status.CANCELLED));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.requests("race-b").getFirst().clientClosed());
+  }
+
+  private static String raceAnswer() {
+    return "Cutting tail latency: ask twice, keep the first answer.";
+  }
+
+  @Test
+  void fanOutSummarisesEveryDocumentAtMostTwoAtATimeThenMerges() throws Exception {
+    Example.Outcome outcome = FanOut.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    assertThat(outcome.answer()).startsWith("5 summaries merged: Revenue is up");
+    Trace trace = session.trace(outcome.traceId());
+    Span gather = trace.spansOfKind("Gather").getFirst();
+    assertThat(gather.children()).hasSize(FanOut.DOCUMENTS.size());
+    assertThat(gather.children()).allMatch(s -> s.status() == Status.OK);
+    List<Span> summaries =
+        trace.spansOfKind("Llm").stream().filter(s -> s.name().equals("summarise")).toList();
+    assertThat(summaries).hasSize(5);
+    assertThat(maxOverlap(summaries)).isBetween(1, 2);
+    // the merge call saw every summary
+    RecordedRequest merge = server.requests("merge").getFirst();
+    assertThat(merge.body().toString()).contains("Summarised in one sentence.");
+    assertThat(server.requests("summarise")).hasSize(5);
+  }
+
+  /** The largest number of spans running at the same instant. */
+  private static int maxOverlap(List<Span> spans) {
+    List<Instant[]> events = new ArrayList<>();
+    spans.forEach(s -> events.add(new Instant[] {s.start(), s.end()}));
+    int max = 0;
+    for (Instant[] e : events) {
+      Instant t = e[0];
+      int running = (int) events.stream().filter(o -> !o[0].isAfter(t) && o[1].isAfter(t)).count();
+      max = Math.max(max, running);
+    }
+    return max;
+  }
+
+  @Test
+  void toolAgentRunsBothJavaToolsAndAnswersWithTheirResults() throws Exception {
+    Example.Outcome outcome = ToolAgent.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    LlmReply reply = (LlmReply) outcome.result().data();
+    assertThat(reply.text()).contains("A-1042 has shipped");
+    assertThat(reply.iterations()).isEqualTo(2);
+    Span llm = session.trace(outcome.traceId()).spansOfKind("Llm").getFirst();
+    List<Span> tools = llm.children().stream().filter(s -> s.kind().equals("Tool")).toList();
+    assertThat(tools)
+        .extracting(s -> s.attribute("gen_ai.tool.name").asText())
+        .containsExactlyInAnyOrder("orderStatus", "deliveryDays");
+    assertThat(tools)
+        .extracting(s -> s.attribute("gen_ai.tool.call.result").asText())
+        .containsExactlyInAnyOrder("shipped", "3");
+    // the second model call carried the tool results
+    String second = server.requests("agent").get(1).body().toString();
+    assertThat(second).contains("\"role\":\"tool\"").contains("shipped");
+  }
+
+  @Test
+  void structuredOutputRetriesAProseReplyAndBindsTheRecord() throws Exception {
+    Example.Outcome outcome = StructuredOutput.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    assertThat(((LlmReply) outcome.result().data()).parsed(StructuredOutput.Contact.class))
+        .isEqualTo(
+            new StructuredOutput.Contact(
+                "Ada Lovelace", "ada@analytical.example", "Analytical Engines Ltd"));
+    Span retry = session.trace(outcome.traceId()).spansOfKind("Retry").getFirst();
+    assertThat(retry.children()).hasSize(2);
+    Span first = retry.children().get(0);
+    assertThat(first.status()).isEqualTo(Status.FAIL);
+    assertThat(first.attribute("error.type").asText()).isEqualTo("output_parse");
+    assertThat(retry.children().get(1).status()).isEqualTo(Status.OK);
+    assertThat(outcome.answer()).startsWith("2 attempt(s)");
+  }
+
+  @Test
+  void cachedCallAsksTheModelOnceAndHitsTheSecondTime() throws Exception {
+    Example.Outcome outcome = CachedCall.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    assertThat(outcome.answer()).startsWith("run 1 miss, run 2 hit");
+    assertThat(server.requests("cached")).hasSize(1);
+    List<String> ids = traces.traceIds();
+    assertThat(ids).hasSize(2);
+    Trace first = session.trace(ids.get(0));
+    Trace second = session.trace(ids.get(1));
+    assertThat(first.spansOfKind("Cacher").getFirst().attribute("cache").asText())
+        .isEqualTo("miss");
+    assertThat(first.spansOfKind("Llm")).hasSize(1);
+    assertThat(second.spansOfKind("Cacher").getFirst().attribute("cache").asText())
+        .isEqualTo("hit");
+    assertThat(second.spansOfKind("Llm")).isEmpty();
+    assertThat(second.summary().inputTokens() + second.summary().outputTokens()).isZero();
+    assertThat(outcome.traceId()).isEqualTo(ids.get(1));
+  }
+
+  @Test
+  void terminableJobStopsOnTheSignalAndRunsItsFallback() throws Exception {
+    Example.Outcome outcome = TerminableJob.run(session);
+
+    assertThat(outcome.result())
+        .isEqualTo(Result.ok("stopped: kept 2 of " + TerminableJob.CHAPTERS.size() + " chapters"));
+    Trace trace = session.trace(outcome.traceId());
+    Span terminable = trace.spansOfKind("Terminable").getFirst();
+    assertThat(terminable.attribute("terminated").asBoolean()).isTrue();
+    assertThat(terminable.attribute("termination_reason").asText())
+        .isEqualTo("stopped by the user");
+    assertThat(trace.spansOfKind("While").getFirst().status()).isEqualTo(Status.CANCELLED);
+    List<Span> calls = trace.spansOfKind("Llm");
+    assertThat(calls.subList(0, 2)).allMatch(s -> s.status() == Status.OK);
+    // a third chapter may have started when the signal came: its call was cancelled and aborted
+    assertThat(calls.subList(2, calls.size())).allMatch(s -> s.status() == Status.CANCELLED);
+    List<RecordedRequest> writes = server.requests("writer");
+    assertThat(writes).hasSizeBetween(2, 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                server.requests("writer").stream().skip(2).allMatch(RecordedRequest::clientClosed));
+  }
+
+  @Test
+  void plainWorkflowPricesTheDemoOrder() throws Exception {
+    Example.Outcome outcome = PlainWorkflow.run(session);
+    assertThat(outcome.result()).isEqualTo(Result.ok(2.0));
+    Trace trace = session.trace(outcome.traceId());
+    assertThat(trace.spansOfKind("While").getFirst().children()).hasSize(2);
+    assertThat(trace.spansOfKind("ParseJSON").getFirst().status()).isEqualTo(Status.OK);
+    assertThat(trace.spansOfKind("Llm")).isEmpty();
+  }
+
+  @Test
+  void plainWorkflowPricesEveryLine() {
+    PlainWorkflow.Invoice invoice =
+        new PlainWorkflow.Invoice(
+            "{\"customer\": \"ACME\", \"lines\": [{\"sku\": \"a\", \"quantity\": 2, \"unitPrice\": 1.5},"
+                + " {\"sku\": \"b\", \"quantity\": 1, \"unitPrice\": 0.25}]}");
+    assertThat(PlainWorkflow.TREE.run(invoice, session.options())).isEqualTo(Result.ok(3.25));
+    assertThat(invoice.notes()).containsExactly("total 3.25");
+    assertThat(traces.last().spansOfKind("While").getFirst().children()).hasSize(2);
+  }
+
+  @Test
+  void plainWorkflowRefusesAnEmptyOrder() {
+    PlainWorkflow.Invoice invoice =
+        new PlainWorkflow.Invoice("{\"customer\": \"ACME\", \"lines\": []}");
+    assertThat(PlainWorkflow.TREE.run(invoice, session.options()))
+        .isEqualTo(Result.fail("empty order for ACME"));
+  }
 
   @Test
   void quickStartFallsBackPastTheSlowServiceWithinItsTimeout() {
     QuickStart.Chat chat = new QuickStart.Chat("What is a behavior tree?");
-    Result result = QuickStart.ANSWER.run(chat, options);
+    Result result = QuickStart.ANSWER.run(chat, session.options());
     assertThat(result.isOk()).isTrue();
     assertThat(chat.answer())
         .isIn(
@@ -43,54 +274,13 @@ class ExamplesTest {
   }
 
   @Test
-  void plainWorkflowPricesEveryLine() {
-    PlainWorkflow.Invoice invoice =
-        new PlainWorkflow.Invoice(
-            "{\"customer\": \"ACME\", \"lines\": [{\"sku\": \"a\", \"quantity\": 2, \"unitPrice\": 1.5},"
-                + " {\"sku\": \"b\", \"quantity\": 1, \"unitPrice\": 0.25}]}");
-    assertThat(PlainWorkflow.TREE.run(invoice, options)).isEqualTo(Result.ok(3.25));
-    assertThat(invoice.notes()).containsExactly("total 3.25");
-    assertThat(traces.last().spansOfKind("While").getFirst().children()).hasSize(2);
-  }
-
-  @Test
-  void plainWorkflowRefusesAnEmptyOrder() {
-    PlainWorkflow.Invoice invoice =
-        new PlainWorkflow.Invoice("{\"customer\": \"ACME\", \"lines\": []}");
-    assertThat(PlainWorkflow.TREE.run(invoice, options))
-        .isEqualTo(Result.fail("empty order for ACME"));
-  }
-
-  @Test
-  void theDemoRunsEveryExampleAndWritesTheirTraces(@TempDir Path dir) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Demo.run(
-            new String[] {"--trace-dir", dir.toString()},
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(printed)
-        .containsPattern("fallback-chain +OK ")
-        .containsPattern("plain-workflow +OK ");
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(p -> p.toString().endsWith(".jsonl")).toList();
-    }
-    assertThat(files).hasSize(2);
-    for (Path file : files) {
-      assertThat(new TraceReader().read(file).summary().status()).isEqualTo(Status.OK);
-    }
-  }
-
-  @Test
-  void theDemoExplainsBadArguments() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    assertThat(Demo.run(new String[] {"--example", "nope"}, out, errStream)).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("No example named 'nope'");
+  void aFailedCallIsAnLlmErrorThatSaysWhy() throws Exception {
+    server.script("fallback-tertiary", dev.tasktree.llm.testing.ScriptedReply.error(503, "down"));
+    Example.Outcome outcome = FallbackChain.run(session);
+    assertThat(outcome.result().isOk()).isFalse();
+    assertThat(outcome.result().data())
+        .isInstanceOfSatisfying(
+            LlmError.class,
+            e -> assertThat(e.category()).isEqualTo(LlmError.Category.SERVER_ERROR));
   }
 }
