@@ -1,6 +1,8 @@
 package dev.tasktree;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -116,8 +118,18 @@ final class Scope {
     }
   }
 
-  /** Runs every hook of this scope and of every inner scope, and interrupts registered threads. */
+  /**
+   * Runs every hook of this scope and of every inner scope, and interrupts registered threads. All
+   * hooks are claimed before any runs or any thread is interrupted: an interrupted node may close
+   * its own hook while unwinding, and that hook must run all the same.
+   */
   private void propagate() {
+    List<Hook> claimed = new ArrayList<>();
+    for (Hook hook : hooks) {
+      if (hooks.remove(hook)) {
+        claimed.add(hook);
+      }
+    }
     threadLock.lock();
     try {
       // Under the lock, so a thread that has exit()ed is never interrupted.
@@ -125,9 +137,7 @@ final class Scope {
     } finally {
       threadLock.unlock();
     }
-    for (Hook hook : hooks) {
-      run(hook);
-    }
+    claimed.forEach(Scope::runQuietly);
     for (Scope child : children) {
       child.propagate();
     }
@@ -135,11 +145,15 @@ final class Scope {
 
   private void run(Hook hook) {
     if (hooks.remove(hook)) {
-      try {
-        hook.action.run();
-      } catch (RuntimeException ignored) {
-        // a hook must not stop the cancellation of the rest
-      }
+      runQuietly(hook);
+    }
+  }
+
+  private static void runQuietly(Hook hook) {
+    try {
+      hook.action.run();
+    } catch (RuntimeException ignored) {
+      // a hook must not stop the cancellation of the rest
     }
   }
 }
