@@ -47,8 +47,8 @@ final class LlmFigures {
   private record Medians(double raw, double node, int rounds) {}
 
   static void run(Report report, boolean quick) throws Exception {
-    int warmUp = quick ? 300 : 1_000;
-    int rounds = quick ? 500 : 2_000;
+    int warmUp = quick ? 200 : 1_000;
+    int rounds = quick ? 300 : 2_000;
     Path traceDir = Files.createTempDirectory("tasktree-bench-llm");
     try (ScriptedLlmServer server = ScriptedLlmServer.start();
         LlmProvider provider = LlmProvider.builder("bench").baseUrl(server.baseUrl()).build();

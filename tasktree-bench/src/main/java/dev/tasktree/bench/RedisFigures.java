@@ -69,8 +69,8 @@ final class RedisFigures {
 
   private static void cacherHit(
       Report report, boolean quick, RedisStore store, RedisCommands<String, String> raw) {
-    int warmUp = quick ? 1_000 : 3_000;
-    int rounds = quick ? 2_000 : 5_000;
+    int warmUp = quick ? 500 : 3_000;
+    int rounds = quick ? 1_000 : 5_000;
     Tree<String> tree =
         Tree.<String>named("Hit probe")
             .cache(CachePolicy.<String>key(k -> k).ttl(Duration.ofMinutes(10)))
@@ -128,8 +128,8 @@ final class RedisFigures {
       RedisCommands<String, String> raw)
       throws Exception {
     int warmUp = quick ? 10 : 20;
-    int pubSubRounds = quick ? 100 : 200;
-    int plainRounds = quick ? 40 : 100;
+    int pubSubRounds = quick ? 60 : 200;
+    int plainRounds = quick ? 30 : 100;
     // Warm-up rounds use pub/sub; the measured rounds are the two modes shuffled together.
     List<Boolean> viaPubSub = new ArrayList<>();
     for (int i = 0; i < pubSubRounds; i++) {

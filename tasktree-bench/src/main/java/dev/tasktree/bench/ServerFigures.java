@@ -233,7 +233,7 @@ final class ServerFigures {
 
   private static void openFigure(Report report, boolean quick, Path dir, HttpClient http)
       throws Exception {
-    int opens = quick ? 3 : 7;
+    int opens = quick ? 2 : 7;
     Tree<Integer> perItem = Tree.<Integer>named("item").call(i -> i * 2).build();
     List<Integer> items = IntStream.range(0, BIG_ITEMS).boxed().toList();
     Tree<List<Integer>> big =
@@ -247,6 +247,7 @@ final class ServerFigures {
             .build();
     // One trace per open, plus one to warm up: a trace opened once is cached by the server, so
     // every measured open reads and assembles a trace it has not seen.
+    long generated = System.nanoTime();
     try (JsonlTraceWriter writer =
         JsonlTraceWriter.open(dir, Duration.ofMillis(25), Duration.ofSeconds(30))) {
       RunOptions options = RunOptions.defaults().withTraceSink(writer);
@@ -255,6 +256,9 @@ final class ServerFigures {
       }
       writer.flush(Duration.ofMinutes(2));
     }
+    System.err.printf(
+        "  wrote %d traces of %,d items (%,d MB) in %.1f s%n",
+        opens + 1, BIG_ITEMS, BenchFiles.size(dir) >> 20, (System.nanoTime() - generated) / 1e9);
     try (TraceServer server =
         TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0))) {
       String base = "http://127.0.0.1:" + server.port();
