@@ -47,7 +47,7 @@ final class LlmFigures {
   private record Medians(double raw, double node, int rounds) {}
 
   static void run(Report report, boolean quick) throws Exception {
-    int warmUp = quick ? 200 : 1_000;
+    int warmUp = quick ? 300 : 1_000;
     int rounds = quick ? 300 : 2_000;
     Path traceDir = Files.createTempDirectory("tasktree-bench-llm");
     try (ScriptedLlmServer server = ScriptedLlmServer.start();
@@ -60,13 +60,18 @@ final class LlmFigures {
       RunOptions untraced = RunOptions.defaults();
       RunOptions traced = RunOptions.defaults().withTraceSink(writer);
 
+      // Warm up the SDK, the node and the tracer on both kinds of caller thread before measuring
+      // anything, so the first measured case is not the one that pays for the JIT.
+      onVirtualThread(() -> measure(server, provider, tree, traced, warmUp, 1));
+      measure(server, provider, tree, untraced, warmUp, 1);
+      int settle = 50;
       Medians virtual =
-          onVirtualThread(() -> measure(server, provider, tree, untraced, warmUp, rounds));
+          onVirtualThread(() -> measure(server, provider, tree, untraced, settle, rounds));
       add(report, "caller on a virtual thread, tracing off", virtual);
-      Medians platform = measure(server, provider, tree, untraced, warmUp, rounds);
+      Medians platform = measure(server, provider, tree, untraced, settle, rounds);
       add(report, "caller on a platform thread, tracing off", platform);
       Medians tracedVirtual =
-          onVirtualThread(() -> measure(server, provider, tree, traced, warmUp / 2, rounds));
+          onVirtualThread(() -> measure(server, provider, tree, traced, settle, rounds));
       writer.flush(Duration.ofMinutes(1));
       add(report, "caller on a virtual thread, tracing to JSONL", tracedVirtual);
     } finally {
