@@ -37,6 +37,9 @@ public final class BenchMain {
     run("fallback chain", BenchMain::fallbackChain, report, quick);
     run("fan-out", BenchMain::fanOut, report, quick);
     run("trace write throughput", BenchMain::traceThroughput, report, quick);
+    run("trace server", ServerFigures::run, report, quick);
+    run("LLM node", LlmFigures::run, report, quick);
+    run("Redis", RedisFigures::run, report, quick);
     System.out.println();
     System.out.printf(
         Locale.ROOT,
