@@ -3,6 +3,7 @@ package dev.tasktree;
 import dev.tasktree.trace.Status;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The state of one run: its id, options, recorder, random source and root scope. */
 final class Execution {
@@ -12,6 +13,8 @@ final class Execution {
   private final Recorder recorder;
   private final Random random;
   private final Scope root = new Scope(null);
+  private final ReentrantLock runThreadLock = new ReentrantLock();
+  private Thread runThread; // the thread executing the root, while it does
 
   Execution(String traceId, RunOptions options) {
     this.traceId = traceId;
@@ -41,13 +44,35 @@ final class Execution {
     root.cancel(reason);
   }
 
+  private void setRunThread(Thread thread) {
+    runThreadLock.lock();
+    try {
+      runThread = thread;
+    } finally {
+      runThreadLock.unlock();
+    }
+  }
+
+  /** Under the lock, so the thread is never interrupted after the run has left it. */
+  private void interruptRunThread() {
+    runThreadLock.lock();
+    try {
+      if (runThread != null) {
+        runThread.interrupt();
+      }
+    } finally {
+      runThreadLock.unlock();
+    }
+  }
+
   /** Runs {@code tree} on the current thread, from trace start to trace end. */
   <B> Result execute(Tree<B> tree, B blackboard) {
     recorder.traceStarted(tree.name());
     Recorder.Span treeSpan = recorder.start(null, tree.name(), "Tree", tree.name());
     Frame frame =
         new Frame(this, root, treeSpan, new Frame.Lane(null), null, tree.name(), null, tree.name());
-    root.enter();
+    setRunThread(Thread.currentThread());
+    Runnable interruptHook = root.onCancel(this::interruptRunThread);
     Result result;
     Status status;
     try {
@@ -59,7 +84,8 @@ final class Execution {
       status = Status.CANCELLED;
       treeSpan.cancelled(cancelled.getMessage());
     } finally {
-      root.exit();
+      interruptHook.run();
+      setRunThread(null);
     }
     recorder.traceEnded(status, result.data());
     return result;

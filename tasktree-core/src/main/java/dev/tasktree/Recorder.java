@@ -12,8 +12,9 @@ import dev.tasktree.trace.ValueLimits;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /** Turns one run's node executions into trace events. With tracing off every call is a no-op. */
 final class Recorder {
@@ -81,10 +82,19 @@ final class Recorder {
 
     static final Span NONE = new Span(null, null);
 
+    private static final AtomicIntegerFieldUpdater<Span> ENDED =
+        AtomicIntegerFieldUpdater.newUpdater(Span.class, "ended");
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Span, Map> ATTRIBUTES =
+        AtomicReferenceFieldUpdater.newUpdater(Span.class, Map.class, "attributes");
+
     private final Recorder recorder;
     private final String id;
-    private final AtomicBoolean ended = new AtomicBoolean();
-    private final Map<String, JsonNode> attributes = new ConcurrentHashMap<>();
+    private volatile int ended;
+    // Created on the first attribute: most spans have none. Field updaters, not VarHandles:
+    // they need no method-handle bootstrapping on a first (possibly cancellation) path.
+    private volatile Map<String, JsonNode> attributes;
     private volatile Throwable error;
 
     private Span(Recorder recorder, String id) {
@@ -100,10 +110,17 @@ final class Recorder {
       }
     }
 
+    @SuppressWarnings("unchecked")
     void attribute(String key, Object value) {
-      if (recorder != null) {
-        attributes.put(key, recorder.json(value));
+      if (recorder == null) {
+        return;
       }
+      Map<String, JsonNode> map = attributes;
+      if (map == null) {
+        ATTRIBUTES.compareAndSet(this, null, new ConcurrentHashMap<String, JsonNode>(4));
+        map = attributes;
+      }
+      map.put(key, recorder.json(value));
     }
 
     /** Marks the exception that caused this span's failure (recorded at the end). */
@@ -116,7 +133,7 @@ final class Recorder {
     }
 
     boolean end(Status status, Object data) {
-      if (recorder == null || !ended.compareAndSet(false, true)) {
+      if (recorder == null || !ENDED.compareAndSet(this, 0, 1)) {
         return false;
       }
       Throwable cause = error;
@@ -129,19 +146,19 @@ final class Recorder {
               status,
               recorder.json(data),
               cause == null ? null : ErrorInfo.of(cause),
-              attrs.isEmpty() ? Map.of() : Map.copyOf(attrs)));
+              attrs == null ? Map.of() : Map.copyOf(attrs)));
       return true;
     }
 
     void cancelled(String reason) {
-      if (recorder != null && !ended.get()) {
+      if (recorder != null && ended == 0) {
         attribute(Attributes.CANCEL_REASON, reason);
         end(Status.CANCELLED, null);
       }
     }
 
     void abandoned(String reason) {
-      if (recorder != null && !ended.get()) {
+      if (recorder != null && ended == 0) {
         attribute(Attributes.ABANDONED, true);
         log(LogLevel.WARN, "ignored interruption; abandoned: " + reason);
         cancelled(reason);

@@ -1,11 +1,9 @@
 package dev.tasktree;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A cancellation scope: one subtree's hooks and inner scopes. Cancelling a scope runs the hooks of
@@ -22,10 +20,6 @@ final class Scope {
   private final Set<Scope> children = ConcurrentHashMap.newKeySet();
   private final Set<Hook> hooks = ConcurrentHashMap.newKeySet();
   private volatile String reason;
-
-  // The run's own thread, registered only on the root scope.
-  private final ReentrantLock threadLock = new ReentrantLock();
-  private final Set<Thread> threads = new HashSet<>(2);
 
   /** A registered hook; identity matters (the same runnable may be registered twice). */
   private static final class Hook {
@@ -76,26 +70,6 @@ final class Scope {
     return null;
   }
 
-  /** Registers the current thread (the run's own), so cancelling the run interrupts it. */
-  void enter() {
-    threadLock.lock();
-    try {
-      threads.add(Thread.currentThread());
-    } finally {
-      threadLock.unlock();
-    }
-  }
-
-  /** Unregisters the current thread; after this no cancellation interrupts it. */
-  void exit() {
-    threadLock.lock();
-    try {
-      threads.remove(Thread.currentThread());
-    } finally {
-      threadLock.unlock();
-    }
-  }
-
   /**
    * Runs {@code action} once when this scope is cancelled (at once if it already is).
    *
@@ -119,9 +93,9 @@ final class Scope {
   }
 
   /**
-   * Runs every hook of this scope and of every inner scope, and interrupts registered threads. All
-   * hooks are claimed before any runs or any thread is interrupted: an interrupted node may close
-   * its own hook while unwinding, and that hook must run all the same.
+   * Runs every hook of this scope and of every inner scope. All of a scope's hooks are claimed
+   * before any runs: a hook may interrupt a node that then closes its own hook while unwinding, and
+   * that hook must run all the same.
    */
   private void propagate() {
     List<Hook> claimed = new ArrayList<>();
@@ -129,13 +103,6 @@ final class Scope {
       if (hooks.remove(hook)) {
         claimed.add(hook);
       }
-    }
-    threadLock.lock();
-    try {
-      // Under the lock, so a thread that has exit()ed is never interrupted.
-      threads.forEach(Thread::interrupt);
-    } finally {
-      threadLock.unlock();
     }
     claimed.forEach(Scope::runQuietly);
     for (Scope child : children) {

@@ -2,6 +2,7 @@ package dev.tasktree.trace;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
@@ -26,7 +27,7 @@ final class TraceCodec {
 
   static final int VERSION = 1;
 
-  private static final DateTimeFormatter TIME =
+  private static final DateTimeFormatter TIME_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private TraceCodec() {}
@@ -41,65 +42,107 @@ final class TraceCodec {
     return out.toString();
   }
 
+  // Field names and fixed values, encoded once: the writer thread spends its time on these.
+  private static final SerializedString V = new SerializedString("v");
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString ID = new SerializedString("id");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString TIME = new SerializedString("time");
+  private static final SerializedString ATTRS = new SerializedString("attrs");
+  private static final SerializedString SPAN = new SerializedString("span");
+  private static final SerializedString PARENT = new SerializedString("parent");
+  private static final SerializedString KIND = new SerializedString("kind");
+  private static final SerializedString PATH = new SerializedString("path");
+  private static final SerializedString LEVEL = new SerializedString("level");
+  private static final SerializedString MESSAGE = new SerializedString("message");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString DATA = new SerializedString("data");
+  private static final SerializedString ERROR = new SerializedString("error");
+  private static final SerializedString STACK = new SerializedString("stack");
+  private static final SerializedString TRACE = new SerializedString("trace");
+  private static final SerializedString START = new SerializedString("start");
+  private static final SerializedString LOG = new SerializedString("log");
+  private static final SerializedString END = new SerializedString("end");
+  private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
+  private static final SerializedString TRACE_END = new SerializedString("trace_end");
+
   /** Streams one event as a JSON object (no newline) to {@code out}. */
   static void write(TraceEvent event, JsonGenerator out) throws IOException {
     out.writeStartObject();
     switch (event) {
       case TraceStarted e -> {
-        out.writeNumberField("v", VERSION);
-        out.writeStringField("type", "trace");
-        out.writeStringField("id", e.traceId());
-        out.writeStringField("name", e.name());
-        out.writeStringField("time", time(e.time()));
-        writeMap(out, "attrs", e.attributes());
+        field(out, V);
+        out.writeNumber(VERSION);
+        field(out, TYPE, TRACE);
+        field(out, ID, e.traceId());
+        field(out, NAME, e.name());
+        field(out, TIME, time(e.time()));
+        writeMap(out, e.attributes());
       }
       case SpanStarted e -> {
-        out.writeStringField("type", "start");
-        out.writeStringField("span", e.spanId());
-        out.writeStringField("parent", e.parentId());
-        out.writeStringField("name", e.name());
-        out.writeStringField("kind", e.kind());
-        out.writeStringField("path", e.path());
-        out.writeStringField("time", time(e.time()));
+        field(out, TYPE, START);
+        field(out, SPAN, e.spanId());
+        field(out, PARENT, e.parentId());
+        field(out, NAME, e.name());
+        field(out, KIND, e.kind());
+        field(out, PATH, e.path());
+        field(out, TIME, time(e.time()));
       }
       case SpanLogged e -> {
-        out.writeStringField("type", "log");
-        out.writeStringField("span", e.spanId());
-        out.writeStringField("time", time(e.time()));
-        out.writeStringField("level", e.level().name());
-        out.writeStringField("message", e.message());
+        field(out, TYPE, LOG);
+        field(out, SPAN, e.spanId());
+        field(out, TIME, time(e.time()));
+        field(out, LEVEL, e.level().name());
+        field(out, MESSAGE, e.message());
       }
       case SpanEnded e -> {
-        out.writeStringField("type", "end");
-        out.writeStringField("span", e.spanId());
-        out.writeStringField("time", time(e.time()));
-        out.writeStringField("status", e.status().name());
+        field(out, TYPE, END);
+        field(out, SPAN, e.spanId());
+        field(out, TIME, time(e.time()));
+        field(out, STATUS, e.status().name());
         writeData(out, e.data());
         if (e.error() != null) {
-          out.writeObjectFieldStart("error");
-          out.writeStringField("type", e.error().type());
-          out.writeStringField("message", e.error().message());
-          out.writeStringField("stack", e.error().stack());
+          out.writeFieldName(ERROR);
+          out.writeStartObject();
+          field(out, TYPE, e.error().type());
+          field(out, MESSAGE, e.error().message());
+          field(out, STACK, e.error().stack());
           out.writeEndObject();
         }
-        writeMap(out, "attrs", e.attributes());
+        writeMap(out, e.attributes());
       }
       case Heartbeat e -> {
-        out.writeStringField("type", "heartbeat");
-        out.writeStringField("time", time(e.time()));
+        field(out, TYPE, HEARTBEAT);
+        field(out, TIME, time(e.time()));
       }
       case TraceEnded e -> {
-        out.writeStringField("type", "trace_end");
-        out.writeStringField("time", time(e.time()));
-        out.writeStringField("status", e.status().name());
+        field(out, TYPE, TRACE_END);
+        field(out, TIME, time(e.time()));
+        field(out, STATUS, e.status().name());
         writeData(out, e.data());
       }
     }
     out.writeEndObject();
   }
 
+  private static void field(JsonGenerator out, SerializedString name) throws IOException {
+    out.writeFieldName(name);
+  }
+
+  private static void field(JsonGenerator out, SerializedString name, SerializedString value)
+      throws IOException {
+    out.writeFieldName(name);
+    out.writeString(value);
+  }
+
+  private static void field(JsonGenerator out, SerializedString name, String value)
+      throws IOException {
+    out.writeFieldName(name);
+    out.writeString(value);
+  }
+
   private static void writeData(JsonGenerator out, JsonNode data) throws IOException {
-    out.writeFieldName("data");
+    out.writeFieldName(DATA);
     writeValue(out, data);
   }
 
@@ -120,10 +163,10 @@ final class TraceCodec {
     }
   }
 
-  private static void writeMap(JsonGenerator out, String field, Map<String, JsonNode> map)
-      throws IOException {
+  private static void writeMap(JsonGenerator out, Map<String, JsonNode> map) throws IOException {
     if (map != null && !map.isEmpty()) {
-      out.writeObjectFieldStart(field);
+      out.writeFieldName(ATTRS);
+      out.writeStartObject();
       for (Map.Entry<String, JsonNode> entry : map.entrySet()) {
         out.writeFieldName(entry.getKey());
         writeValue(out, entry.getValue());
@@ -211,7 +254,7 @@ final class TraceCodec {
     java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
     int year = date.getYear();
     if (year < 0 || year > 9999) {
-      return TIME.format(time);
+      return TIME_FORMAT.format(time);
     }
     char[] out = new char[27];
     digits(out, 0, year, 4);
