@@ -126,7 +126,7 @@ public final class BenchMain {
       report.add(
           new Figure(
               f("fan-out: Gather of %,d leaves blocking 50 ms, traced (-Xmx512m)", leaves),
-              f("wall %d ms, peak heap %d MB", wall, heap),
+              f("wall %d ms (median of 3), peak heap %d MB", wall, heap),
               "50 ms",
               f("%.1f×", wall / 50.0),
               "wall ≤ 1.0 s; heap ≤ 512 MB",

@@ -1,6 +1,5 @@
 package dev.tasktree.trace;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import java.io.BufferedOutputStream;
@@ -56,7 +55,11 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private final long flushNanos;
   private final long heartbeatNanos;
   private final Clock clock;
-  private final ConcurrentLinkedQueue<TraceEvent> queue = new ConcurrentLinkedQueue<>();
+
+  /** One encoded event: its trace, its bytes (newline included), whether it ends the trace. */
+  private record Line(String traceId, byte[] bytes, boolean last) {}
+
+  private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong emitted = new AtomicLong();
 
   /** Events taken off the queue (bounds the backlog). */
@@ -122,7 +125,16 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     if (closing) {
       return;
     }
-    queue.add(event);
+    byte[] bytes;
+    try {
+      // Encoded here, on the run's thread: runs encode in parallel, the writer thread only does
+      // I/O, and the backlog holds compact bytes instead of object graphs.
+      bytes = TraceCodec.line(event);
+    } catch (RuntimeException e) {
+      LOG.warn("trace event of {} not recorded: {}", event.traceId(), e.toString());
+      return;
+    }
+    queue.add(new Line(event.traceId(), bytes, event instanceof TraceEnded));
     if (emitted.incrementAndGet() - drained.get() > MAX_PENDING) {
       awaitBacklog();
     }
@@ -190,13 +202,13 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private void drain() {
     List<OpenFile> touched = new ArrayList<>();
     long count = 0;
-    for (TraceEvent event; (event = queue.poll()) != null; ) {
-      OpenFile file = write(event);
+    for (Line line; (line = queue.poll()) != null; ) {
+      OpenFile file = write(line);
       if (file != null) {
-        if (event instanceof TraceEnded) {
+        if (line.last()) {
           file.closeQuietly(); // flushes
-          open.remove(event.traceId());
-          finished.add(event.traceId());
+          open.remove(line.traceId());
+          finished.add(line.traceId());
         } else if (!file.dirty) {
           file.dirty = true;
           touched.add(file);
@@ -215,7 +227,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
         continue;
       }
       try {
-        file.json.flush();
+        file.out.flush();
       } catch (IOException e) {
         fail(file.traceId, e);
       }
@@ -223,8 +235,8 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     written.set(total);
   }
 
-  private OpenFile write(TraceEvent event) {
-    String traceId = event.traceId();
+  private OpenFile write(Line line) {
+    String traceId = line.traceId();
     OpenFile file = open.get(traceId);
     if (file == null && (failed.contains(traceId) || finished.contains(traceId))) {
       return null;
@@ -238,8 +250,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
         file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 16));
         open.put(traceId, file);
       }
-      TraceCodec.write(event, file.json);
-      file.json.writeRaw('\n');
+      file.out.write(line.bytes());
       file.lastWrite = System.nanoTime();
       return file;
     } catch (IOException | RuntimeException e) {
@@ -252,9 +263,13 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     long now = System.nanoTime();
     for (OpenFile file : List.copyOf(open.values())) {
       if (now - file.lastWrite >= heartbeatNanos) {
-        write(new Heartbeat(file.traceId, clock.instant()));
+        write(
+            new Line(
+                file.traceId,
+                TraceCodec.line(new Heartbeat(file.traceId, clock.instant())),
+                false));
         try {
-          file.json.flush();
+          file.out.flush();
         } catch (IOException e) {
           fail(file.traceId, e);
         }
@@ -285,21 +300,20 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
 
   private static final class OpenFile {
     final String traceId;
-    final JsonGenerator json;
+    final OutputStream out;
     long lastWrite = System.nanoTime();
     boolean dirty;
     boolean closed;
 
-    OpenFile(String traceId, OutputStream out) throws IOException {
+    OpenFile(String traceId, OutputStream out) {
       this.traceId = traceId;
-      this.json = TraceJson.MAPPER.getFactory().createGenerator(out);
-      this.json.setRootValueSeparator(null); // one object per line, nothing between them
+      this.out = out;
     }
 
     void closeQuietly() {
       closed = true;
       try {
-        json.close();
+        out.close();
       } catch (IOException ignored) {
         // the data was flushed already or the trace is marked failed
       }

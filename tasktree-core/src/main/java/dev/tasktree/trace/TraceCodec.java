@@ -1,8 +1,11 @@
 package dev.tasktree.trace;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
@@ -12,8 +15,8 @@ import dev.tasktree.trace.TraceEvent.SpanStarted;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import dev.tasktree.trace.TraceEvent.TraceStarted;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,17 +35,35 @@ final class TraceCodec {
 
   private TraceCodec() {}
 
+  /**
+   * Generators for {@link #line}: buffers come from a shared pool, not from thread locals, because
+   * lines are encoded on the run's threads and a Gather may run 100,000 virtual threads.
+   */
+  private static final JsonFactory LINES =
+      JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+
+  static {
+    LINES.setCodec(TraceJson.MAPPER);
+  }
+
   static String encode(TraceEvent event) {
-    StringWriter out = new StringWriter(256);
-    try (JsonGenerator generator = TraceJson.MAPPER.getFactory().createGenerator(out)) {
+    byte[] line = line(event);
+    return new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
+  }
+
+  /** One event as a UTF-8 line, newline included: what a trace file holds. */
+  static byte[] line(TraceEvent event) {
+    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+    try (JsonGenerator generator = LINES.createGenerator(bytes)) {
       write(event, generator);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode trace event", e);
     }
-    return out.toString();
+    bytes.write('\n');
+    return bytes.toByteArray();
   }
 
-  // Field names and fixed values, encoded once: the writer thread spends its time on these.
+  // Field names and fixed values, encoded once: every span writes them twice.
   private static final SerializedString V = new SerializedString("v");
   private static final SerializedString TYPE = new SerializedString("type");
   private static final SerializedString ID = new SerializedString("id");
@@ -192,7 +213,7 @@ final class TraceCodec {
       throw new IllegalArgumentException("not a JSON object");
     }
     String type = text(node, "type");
-    Instant time = Instant.parse(text(node, "time"));
+    Instant time = parseTime(text(node, "time"));
     return switch (type) {
       case "trace" -> {
         int version = node.path("v").asInt(0);
@@ -272,6 +293,53 @@ final class TraceCodec {
     digits(out, 20, time.getNano() / 1_000, 6);
     out[26] = 'Z';
     return new String(out);
+  }
+
+  /** The inverse of {@link #time}, by hand for its exact shape; anything else via the JDK. */
+  static Instant parseTime(String text) {
+    if (text.length() == 27
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && text.charAt(10) == 'T'
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && text.charAt(19) == '.'
+        && text.charAt(26) == 'Z') {
+      int year = number(text, 0, 4);
+      int month = number(text, 5, 2);
+      int day = number(text, 8, 2);
+      int hour = number(text, 11, 2);
+      int minute = number(text, 14, 2);
+      int second = number(text, 17, 2);
+      int micros = number(text, 20, 6);
+      if (year >= 0
+          && month >= 1
+          && month <= 12
+          && day >= 1
+          && hour < 24
+          && minute < 60
+          && second < 60
+          && micros >= 0
+          && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(
+            days * 86_400 + hour * 3_600L + minute * 60L + second, micros * 1_000L);
+      }
+    }
+    return Instant.parse(text);
+  }
+
+  /** The decimal number in {@code text[at, at + width)}, or -1 when a character is no digit. */
+  private static int number(String text, int at, int width) {
+    int value = 0;
+    for (int i = at; i < at + width; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static void digits(char[] out, int at, int value, int width) {
