@@ -44,10 +44,10 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JsonlTraceWriter.class);
 
   /**
-   * Events the writer may fall behind by before emitters are slowed down: memory stays bounded
-   * (tens of MB) when a run produces events faster than the disk takes them, for a long time.
+   * Bytes of encoded lines the writer may fall behind by before emitters are slowed down: memory
+   * stays bounded when runs produce events faster than the disk takes them, for a long time.
    */
-  static final long MAX_PENDING = 1 << 18;
+  static final long MAX_PENDING_BYTES = 64L << 20;
 
   private static final Map<Path, JsonlTraceWriter> SHARED = new ConcurrentHashMap<>();
 
@@ -62,8 +62,11 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong emitted = new AtomicLong();
 
-  /** Events taken off the queue (bounds the backlog). */
+  /** Events taken off the queue. */
   private final AtomicLong drained = new AtomicLong();
+
+  /** Bytes queued and not yet taken off the queue (bounds the backlog). */
+  private final AtomicLong pendingBytes = new AtomicLong();
 
   /** Events whose bytes were handed to the OS (what {@link #flush} waits for). */
   private final AtomicLong written = new AtomicLong();
@@ -122,8 +125,8 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
 
   @Override
   public void emit(TraceEvent event) {
-    if (closing) {
-      return;
+    if (closing || !thread.isAlive()) {
+      return; // nobody would ever write it: do not let it pile up
     }
     byte[] bytes;
     try {
@@ -135,7 +138,8 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       return;
     }
     queue.add(new Line(event.traceId(), bytes, event instanceof TraceEnded));
-    if (emitted.incrementAndGet() - drained.get() > MAX_PENDING) {
+    emitted.incrementAndGet();
+    if (pendingBytes.addAndGet(bytes.length) > MAX_PENDING_BYTES) {
       awaitBacklog();
     }
   }
@@ -143,7 +147,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   /** Only under sustained overload: wait until the writer has caught up below the bound. */
   private void awaitBacklog() {
     LockSupport.unpark(thread);
-    while (emitted.get() - drained.get() > MAX_PENDING && thread.isAlive() && !closing) {
+    while (pendingBytes.get() > MAX_PENDING_BYTES && thread.isAlive() && !closing) {
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
     }
   }
@@ -188,8 +192,13 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private void loop() {
     while (true) {
       boolean stopping = closing;
-      drain();
-      heartbeats();
+      try {
+        drain();
+        heartbeats();
+      } catch (RuntimeException | Error e) {
+        // Keep the writer alive: a dead writer would silently stop every trace of the process.
+        LOG.error("trace writer for {} failed; going on: {}", directory, e.toString());
+      }
       if (stopping) {
         open.values().forEach(OpenFile::closeQuietly);
         open.clear();
@@ -202,7 +211,9 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private void drain() {
     List<OpenFile> touched = new ArrayList<>();
     long count = 0;
+    long bytes = 0;
     for (Line line; (line = queue.poll()) != null; ) {
+      bytes += line.bytes().length;
       OpenFile file = write(line);
       if (file != null) {
         if (line.last()) {
@@ -217,9 +228,12 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       // Counted in batches: one shared counter update per event would slow the emitters.
       if (++count == 1_024) {
         drained.addAndGet(count);
+        pendingBytes.addAndGet(-bytes);
         count = 0;
+        bytes = 0;
       }
     }
+    pendingBytes.addAndGet(-bytes);
     long total = drained.addAndGet(count);
     for (OpenFile file : touched) {
       file.dirty = false;
@@ -247,7 +261,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
         OutputStream out =
             Files.newOutputStream(
                 file(traceId), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 16));
+        file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 13));
         open.put(traceId, file);
       }
       file.out.write(line.bytes());

@@ -208,9 +208,10 @@ class TraceFilesTest {
     String id = "20260101T000000000000Z-flood-00000000";
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     writer().emit(new TraceEvent.TraceStarted(id, t, "flood", java.util.Map.of()));
-    int events = (int) JsonlTraceWriter.MAX_PENDING + 50_000;
+    String padding = "x".repeat(1_000);
+    int events = (int) (JsonlTraceWriter.MAX_PENDING_BYTES / 1_000) + 10_000; // past the bound
     for (int i = 0; i < events; i++) {
-      writer().emit(new TraceEvent.SpanLogged(id, t, "1", LogLevel.INFO, "line " + i));
+      writer().emit(new TraceEvent.SpanLogged(id, t, "1", LogLevel.INFO, padding + i));
     }
     writer().emit(new TraceEvent.TraceEnded(id, t, Status.OK, null));
     assertThat(writer().flush(Duration.ofSeconds(60))).isTrue();
