@@ -11,7 +11,9 @@ import java.util.Random;
  * What a running node can see and record: the previous result, the run's random source and clock,
  * the stores, and its own span (logs, attributes, child spans). Handed to {@link
  * TreeBuilder#call(ContextFunction) call} functions, {@link Node}s and {@link Around} advice. Valid
- * only while that node runs, on its own thread.
+ * only while that node runs. It is thread-safe: a node may record logs, attributes and child spans
+ * from helper threads it starts (e.g. concurrent tool calls), as long as it joins them before it
+ * returns.
  */
 public interface NodeContext {
 
