@@ -7,7 +7,6 @@ import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.llm.testing.RecordedRequest;
-import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.InMemoryTraceSink;
@@ -16,18 +15,16 @@ import dev.tasktree.trace.Trace;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class BasicCallTest {
+class BasicCallTest extends ScriptedServerTest {
 
-  static ScriptedLlmServer server;
-  static LlmProvider provider;
+  static LlmProvider configured;
 
+  /** A provider with a key, an extra header and default parameters. */
   @BeforeAll
-  static void start() {
-    server = ScriptedLlmServer.start();
-    provider =
+  static void configure() {
+    configured =
         LlmProvider.builder("local")
             .baseUrl(server.baseUrl())
             .apiKey("sk-test")
@@ -37,20 +34,14 @@ class BasicCallTest {
   }
 
   @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.reset();
+  static void closeConfigured() {
+    configured.close();
   }
 
   @Test
   void textReplyBecomesOkWithUsageCostAndTrace() {
     server.script("m1", ScriptedReply.text("A tree of tasks.").usage(1000, 200, 50, 10));
-    LlmModel model = LlmModel.of(provider, "m1").withPrices(Prices.perMillion(2.0, 1.0, 8.0));
+    LlmModel model = LlmModel.of(configured, "m1").withPrices(Prices.perMillion(2.0, 1.0, 8.0));
     InMemoryTraceSink sink = new InMemoryTraceSink();
     Tree<Chat> tree =
         Tree.<Chat>named("Ask")
@@ -96,7 +87,7 @@ class BasicCallTest {
   void settingsMergeProviderThenModelThenNodeIntoTheRequestBody() {
     server.script("m2", ScriptedReply.text("ok"));
     LlmModel model =
-        LlmModel.of(provider, "m2")
+        LlmModel.of(configured, "m2")
             .withParams(LlmParams.defaults().temperature(0.5).seed(7).extra("store", false));
     LlmNode<Chat> node =
         Llm.chat(model, Chat::messages)
@@ -126,8 +117,8 @@ class BasicCallTest {
   void modelChosenPerRunAndPromptTemplateFromBlackboard() {
     server.script("small", ScriptedReply.text("from small"));
     server.script("big", ScriptedReply.text("from big"));
-    LlmModel small = LlmModel.of(provider, "small");
-    LlmModel big = LlmModel.of(provider, "big");
+    LlmModel small = LlmModel.of(configured, "small");
+    LlmModel big = LlmModel.of(configured, "big");
     LlmNode<Chat> pick = Llm.<Chat>chat(c -> c.topic().length() > 5 ? big : small, Chat::messages);
     Tree<Chat> tree = Tree.<Chat>named("Pick").node(pick).build();
 
@@ -148,7 +139,7 @@ class BasicCallTest {
 
   @Test
   void missingTemplatePropertyFailsWithItsName() {
-    LlmModel small = LlmModel.of(provider, "small");
+    LlmModel small = LlmModel.of(configured, "small");
     Result result =
         Tree.<Chat>named("Prompt")
             .node(Llm.prompt(small, "", "Hi {{nope}}"))
@@ -162,8 +153,8 @@ class BasicCallTest {
   @Test
   void oneSdkClientPerProviderSharedAcrossNodesAndThreads() throws Exception {
     server.script("m3", ScriptedReply.text("x"));
-    LlmModel model = LlmModel.of(provider, "m3");
-    var client = provider.sdkClient();
+    LlmModel model = LlmModel.of(configured, "m3");
+    var client = configured.sdkClient();
     Tree<Chat> tree =
         Tree.<Chat>named("P")
             .parallel()
@@ -172,8 +163,9 @@ class BasicCallTest {
             .end()
             .build();
     assertThat(tree.run(new Chat("q")).isOk()).isTrue();
-    assertThat(provider.sdkClient()).isSameAs(client);
+    assertThat(configured.sdkClient()).isSameAs(client);
     assertThat(server.requests("m3")).hasSize(2);
-    assertThat(List.of(LlmModel.of(provider, "a").provider().sdkClient())).containsExactly(client);
+    assertThat(List.of(LlmModel.of(configured, "a").provider().sdkClient()))
+        .containsExactly(client);
   }
 }

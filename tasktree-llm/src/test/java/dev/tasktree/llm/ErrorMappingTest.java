@@ -8,33 +8,10 @@ import dev.tasktree.Tree;
 import dev.tasktree.llm.LlmError.Category;
 import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every failure of a model call maps to FAIL(LlmError) with a category a tree can act on. */
-class ErrorMappingTest {
-
-  static ScriptedLlmServer server;
-  static LlmProvider provider;
-
-  @BeforeAll
-  static void start() {
-    server = ScriptedLlmServer.start();
-    provider = LlmProvider.builder("local").baseUrl(server.baseUrl()).apiKey("k").build();
-  }
-
-  @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.reset();
-  }
+class ErrorMappingTest extends ScriptedServerTest {
 
   private LlmError failureOf(String model, ScriptedReply reply, boolean stream) {
     server.script(model, reply);

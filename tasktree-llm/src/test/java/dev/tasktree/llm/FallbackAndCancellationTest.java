@@ -8,7 +8,6 @@ import dev.tasktree.RunHandle;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.llm.testing.RecordedRequest;
-import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.Span;
@@ -17,21 +16,14 @@ import dev.tasktree.trace.Trace;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Selector fallbacks, Race and Timeout over real HTTP: cancelled calls close their connection. */
-class FallbackAndCancellationTest {
-
-  static ScriptedLlmServer server;
-  static LlmProvider provider;
+class FallbackAndCancellationTest extends ScriptedServerTest {
 
   @BeforeAll
-  static void start() {
-    server = ScriptedLlmServer.start();
-    provider = LlmProvider.builder("local").baseUrl(server.baseUrl()).apiKey("k").build();
+  static void warmUp() {
     // Load the SDK's classes once, so that the short deadlines below measure HTTP, not class
     // loading.
     server.script("warm-up", ScriptedReply.text("ready"));
@@ -43,17 +35,6 @@ class FallbackAndCancellationTest {
             .end()
             .build();
     assertThat(warmUp.run(new Chat("q")).isOk()).isTrue();
-  }
-
-  @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.reset();
   }
 
   private static LlmNode<Chat> chat(String model) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
-import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.InMemoryTraceSink;
@@ -15,32 +14,9 @@ import dev.tasktree.trace.Span;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class StreamingTest {
-
-  static ScriptedLlmServer server;
-  static LlmProvider provider;
-
-  @BeforeAll
-  static void start() {
-    server = ScriptedLlmServer.start();
-    provider = LlmProvider.builder("local").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.reset();
-  }
+class StreamingTest extends ScriptedServerTest {
 
   @Test
   void deltasArriveInOrderAndUsageComesFromTheLastChunk() {

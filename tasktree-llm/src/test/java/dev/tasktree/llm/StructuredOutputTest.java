@@ -5,37 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import dev.tasktree.Tree;
-import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class StructuredOutputTest {
-
-  static ScriptedLlmServer server;
-  static LlmProvider provider;
-
-  @BeforeAll
-  static void start() {
-    server = ScriptedLlmServer.start();
-    provider = LlmProvider.builder("local").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.reset();
-  }
+class StructuredOutputTest extends ScriptedServerTest {
 
   enum Mood {
     HAPPY,

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
-import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.Span;
@@ -18,32 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ToolLoopTest {
-
-  static ScriptedLlmServer server;
-  static LlmProvider provider;
-
-  @BeforeAll
-  static void start() {
-    server = ScriptedLlmServer.start();
-    provider = LlmProvider.builder("local").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.reset();
-  }
+class ToolLoopTest extends ScriptedServerTest {
 
   enum Unit {
     CELSIUS,
