@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -80,35 +81,15 @@ public final class LlmNode<B> implements Node<B> {
   private final ChatRequests.OutputFormat outputFormat;
 
   LlmNode(String name, Function<B, LlmModel> model, Function<B, List<Message>> messages) {
-    this(
-        name,
-        model,
-        messages,
-        LlmParams.defaults(),
-        List.of(),
-        DEFAULT_MAX_ITERATIONS,
-        false,
-        null,
-        null,
-        null);
+    this(new Settings<>(name, model, messages));
   }
 
-  private LlmNode(
-      String name,
-      Function<B, LlmModel> model,
-      Function<B, List<Message>> messages,
-      LlmParams params,
-      List<ToolSpec<B>> tools,
-      int maxIterations,
-      boolean stream,
-      StreamListener listener,
-      Class<?> outputType,
-      ChatRequests.OutputFormat outputFormat) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.model = Objects.requireNonNull(model, "model");
-    this.messages = Objects.requireNonNull(messages, "messages");
-    this.params = params;
-    this.tools = List.copyOf(tools);
+  private LlmNode(Settings<B> s) {
+    this.name = Objects.requireNonNull(s.name, "name");
+    this.model = Objects.requireNonNull(s.model, "model");
+    this.messages = Objects.requireNonNull(s.messages, "messages");
+    this.params = s.params;
+    this.tools = List.copyOf(s.tools);
     Map<String, ToolSpec<B>> byName = new LinkedHashMap<>();
     for (ToolSpec<B> tool : tools) {
       if (byName.put(tool.name(), tool) != null) {
@@ -116,43 +97,62 @@ public final class LlmNode<B> implements Node<B> {
       }
     }
     this.toolsByName = Map.copyOf(byName);
-    this.maxIterations = maxIterations;
-    this.stream = stream;
-    this.listener = listener;
-    this.outputType = outputType;
-    this.outputFormat = outputFormat;
+    this.maxIterations = s.maxIterations;
+    this.stream = s.stream;
+    this.listener = s.listener;
+    this.outputType = s.outputType;
+    this.outputFormat = s.outputFormat;
+  }
+
+  /** A node's settings while one is being derived from another; never shared. */
+  private static final class Settings<B> {
+    String name;
+    Function<B, LlmModel> model;
+    Function<B, List<Message>> messages;
+    LlmParams params = LlmParams.defaults();
+    List<ToolSpec<B>> tools = List.of();
+    int maxIterations = DEFAULT_MAX_ITERATIONS;
+    boolean stream;
+    StreamListener listener;
+    Class<?> outputType;
+    ChatRequests.OutputFormat outputFormat;
+
+    Settings(String name, Function<B, LlmModel> model, Function<B, List<Message>> messages) {
+      this.name = name;
+      this.model = model;
+      this.messages = messages;
+    }
+
+    Settings(LlmNode<B> node) {
+      this(node.name, node.model, node.messages);
+      params = node.params;
+      tools = node.tools;
+      maxIterations = node.maxIterations;
+      stream = node.stream;
+      listener = node.listener;
+      outputType = node.outputType;
+      outputFormat = node.outputFormat;
+    }
+  }
+
+  /** A copy of this node with {@code change} applied to its settings. */
+  private LlmNode<B> with(Consumer<Settings<B>> change) {
+    Settings<B> settings = new Settings<>(this);
+    change.accept(settings);
+    return new LlmNode<>(settings);
   }
 
   // ---- configuration (each returns a new node) ----
 
   /** This node with another span name. */
   public LlmNode<B> named(String name) {
-    return new LlmNode<>(
-        name,
-        model,
-        messages,
-        params,
-        tools,
-        maxIterations,
-        stream,
-        listener,
-        outputType,
-        outputFormat);
+    return with(s -> s.name = name);
   }
 
   /** This node with node-level parameters (merged over the provider's and the model's). */
   public LlmNode<B> params(LlmParams params) {
-    return new LlmNode<>(
-        name,
-        model,
-        messages,
-        this.params.merge(Objects.requireNonNull(params, "params")),
-        tools,
-        maxIterations,
-        stream,
-        listener,
-        outputType,
-        outputFormat);
+    LlmParams merged = this.params.merge(Objects.requireNonNull(params, "params"));
+    return with(s -> s.params = merged);
   }
 
   /** This node with a temperature. */
@@ -182,17 +182,7 @@ public final class LlmNode<B> implements Node<B> {
   }
 
   private LlmNode<B> withTools(List<ToolSpec<B>> all) {
-    return new LlmNode<>(
-        name,
-        model,
-        messages,
-        params,
-        all,
-        maxIterations,
-        stream,
-        listener,
-        outputType,
-        outputFormat);
+    return with(s -> s.tools = all);
   }
 
   /** This node with at most {@code maxIterations} model calls in its tool loop (default 10). */
@@ -200,17 +190,7 @@ public final class LlmNode<B> implements Node<B> {
     if (maxIterations < 1) {
       throw new IllegalArgumentException("maxIterations must be at least 1, got " + maxIterations);
     }
-    return new LlmNode<>(
-        name,
-        model,
-        messages,
-        params,
-        tools,
-        maxIterations,
-        stream,
-        listener,
-        outputType,
-        outputFormat);
+    return with(s -> s.maxIterations = maxIterations);
   }
 
   /**
@@ -218,23 +198,21 @@ public final class LlmNode<B> implements Node<B> {
    * the stream ({@code stream_options.include_usage}), time to first token is recorded.
    */
   public LlmNode<B> stream(StreamListener listener) {
-    return new LlmNode<>(
-        name,
-        model,
-        messages,
-        params,
-        tools,
-        maxIterations,
-        true,
-        Objects.requireNonNull(listener, "listener"),
-        outputType,
-        outputFormat);
+    Objects.requireNonNull(listener, "listener");
+    return with(
+        s -> {
+          s.stream = true;
+          s.listener = listener;
+        });
   }
 
   /** This node, streaming without a listener (for the time-to-first-token measurement). */
   public LlmNode<B> stream() {
-    return new LlmNode<>(
-        name, model, messages, params, tools, maxIterations, true, null, outputType, outputFormat);
+    return with(
+        s -> {
+          s.stream = true;
+          s.listener = null;
+        });
   }
 
   /**
@@ -246,17 +224,13 @@ public final class LlmNode<B> implements Node<B> {
   public LlmNode<B> outputAs(Class<?> type) {
     JsonSchemas.Generated schema = JsonSchemas.of(type);
     String schemaName = type.getSimpleName().replaceAll("[^a-zA-Z0-9_-]", "_");
-    return new LlmNode<>(
-        name,
-        model,
-        messages,
-        params,
-        tools,
-        maxIterations,
-        stream,
-        listener,
-        type,
-        new ChatRequests.OutputFormat(schemaName, schema.schema(), schema.strict()));
+    ChatRequests.OutputFormat format =
+        new ChatRequests.OutputFormat(schemaName, schema.schema(), schema.strict());
+    return with(
+        s -> {
+          s.outputType = type;
+          s.outputFormat = format;
+        });
   }
 
   @Override
