@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -126,6 +127,7 @@ class BrowserTest {
     new Select(one("#status-filter")).selectByValue("FAIL");
     await()
         .atMost(Duration.ofSeconds(10))
+        .ignoreException(StaleElementReferenceException.class) // a running run may be redrawn
         .until(
             () ->
                 !all("table.runs tbody tr").isEmpty()

@@ -85,6 +85,11 @@ export function listView(root, { navigate, setCrumbs }) {
   }
 
   function fill(tr, t) {
+    // A live refresh sends every row again: only a changed run is redrawn (no flicker under the
+    // pointer, no element swapped out from under a click).
+    const signature = JSON.stringify(t);
+    if (tr.dataset.signature === signature) return;
+    tr.dataset.signature = signature;
     clear(tr);
     const href = `/traces/${encodeURIComponent(t.id)}`;
     const name = t.unreadable ? '(unreadable file)' : t.name;
