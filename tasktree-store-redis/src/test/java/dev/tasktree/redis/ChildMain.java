@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The second process of the cross-process tests. It prints what it does, one line per fact, for
- * {@link ChildJvm#awaitLine} to read:
+ * {@link dev.tasktree.trace.ChildJvm#awaitLine} to read:
  *
  * <ul>
  *   <li>{@code terminate URL PREFIX TRACE_DIR KEY}: runs a Terminable on KEY over a child that

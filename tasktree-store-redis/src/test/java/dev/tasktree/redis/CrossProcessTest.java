@@ -6,6 +6,7 @@ import dev.tasktree.CachePolicy;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
+import dev.tasktree.trace.ChildJvm;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.Trace;
@@ -54,7 +55,7 @@ class CrossProcessTest {
   }
 
   private ChildJvm child(String... args) {
-    ChildJvm child = ChildJvm.start(args);
+    ChildJvm child = ChildJvm.start(ChildMain.class, args);
     children.add(child);
     return child;
   }

@@ -7,6 +7,7 @@ import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.ChildJvm;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -119,7 +120,8 @@ class LatencyReportTest {
     long[] polling = new long[perMode];
     Random phase = new Random(42);
     int runs = warmUp + 2 * perMode;
-    try (ChildJvm child = ChildJvm.start("latency", url, prefix, String.valueOf(runs))) {
+    try (ChildJvm child =
+        ChildJvm.start(ChildMain.class, "latency", url, prefix, String.valueOf(runs))) {
       for (int i = 0; i < runs; i++) {
         String key = "lat-" + i;
         child.awaitLine("READY " + key, Duration.ofSeconds(60));
