@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -395,7 +394,6 @@ public final class LlmNode<B> implements Node<B> {
   private ModelTurn call(LlmModel m, ChatCompletionCreateParams request, NodeContext ctx)
       throws LlmCallException, InterruptedException {
     OpenAIClient client = m.provider().sdkClient();
-    AtomicBoolean cancelled = new AtomicBoolean();
     StreamAccumulator acc = stream ? new StreamAccumulator() : null;
     long start = System.nanoTime();
     FutureTask<ModelTurn> task =
@@ -410,12 +408,7 @@ public final class LlmNode<B> implements Node<B> {
         inline
             ? Thread.currentThread()
             : Thread.ofVirtual().name("tasktree-llm-call").unstarted(task);
-    try (NodeContext.Registration hook =
-        ctx.onCancel(
-            () -> {
-              cancelled.set(true);
-              worker.interrupt();
-            })) {
+    try (NodeContext.Registration hook = ctx.onCancel(worker::interrupt)) {
       if (inline) {
         task.run();
       } else {
@@ -427,7 +420,6 @@ public final class LlmNode<B> implements Node<B> {
       }
       return turn;
     } catch (InterruptedException e) {
-      cancelled.set(true);
       worker.interrupt();
       if (stream) {
         notify(
@@ -436,7 +428,7 @@ public final class LlmNode<B> implements Node<B> {
       }
       throw e;
     } catch (ExecutionException e) {
-      LlmError error = ErrorMapping.map(e.getCause(), m.name(), cancelled.get() || ctx.cancelled());
+      LlmError error = ErrorMapping.map(e.getCause(), m.name(), ctx.cancelled());
       if (stream) {
         notify(ctx, new StreamEvent(acc.snapshot(), "", true, null, error));
       }
