@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * Writes each run's events to {@code <directory>/<traceId>.jsonl}, one JSON object per line,
  * append-only.
  *
- * <p>The run's threads only enqueue events; one background thread encodes them, appends them in
- * batches and hands them to the OS at least every {@code flushInterval} (25 ms by default), so a
- * process killed mid-run leaves a readable trace missing at most that window. While a run is open
- * the writer appends a heartbeat every {@code heartbeatInterval} (2 s by default) of silence, so a
- * reader can tell a live run from a dead one. A write error is logged once per trace and that
- * trace's further events are dropped; the run itself never sees it.
+ * <p>The run's threads encode each event to a line and enqueue it, never touching the disk (unless
+ * more than 64 MB are waiting: then they pause until the writer catches up). One background thread
+ * appends the lines in batches and hands them to the OS at least every {@code flushInterval} (25 ms
+ * by default), so a process killed mid-run leaves a readable trace missing at most that window.
+ * While a run is open the writer appends a heartbeat every {@code heartbeatInterval} (2 s by
+ * default) of silence, so a reader can tell a live run from a dead one. A write error is logged
+ * once per trace and that trace's further events are dropped; the run itself never sees it.
  *
  * <p>Thread-safe. Use {@link TraceSink#jsonl(Path)} for the per-directory shared instance, or
  * {@link #open} for one with other intervals (close it when done).
@@ -61,9 +62,6 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
 
   private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong emitted = new AtomicLong();
-
-  /** Events taken off the queue. */
-  private final AtomicLong drained = new AtomicLong();
 
   /** Bytes queued and not yet taken off the queue (bounds the backlog). */
   private final AtomicLong pendingBytes = new AtomicLong();
@@ -210,7 +208,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
 
   private void drain() {
     List<OpenFile> touched = new ArrayList<>();
-    long count = 0;
+    long events = 0;
     long bytes = 0;
     for (Line line; (line = queue.poll()) != null; ) {
       bytes += line.bytes().length;
@@ -225,16 +223,14 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
           touched.add(file);
         }
       }
-      // Counted in batches: one shared counter update per event would slow the emitters.
-      if (++count == 1_024) {
-        drained.addAndGet(count);
+      events++;
+      // Released in batches: one shared counter update per event would slow the emitters.
+      if (bytes >= 1 << 20) {
         pendingBytes.addAndGet(-bytes);
-        count = 0;
         bytes = 0;
       }
     }
     pendingBytes.addAndGet(-bytes);
-    long total = drained.addAndGet(count);
     for (OpenFile file : touched) {
       file.dirty = false;
       if (file.closed) {
@@ -246,7 +242,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
         fail(file.traceId, e);
       }
     }
-    written.set(total);
+    written.addAndGet(events); // only now are they with the OS
   }
 
   private OpenFile write(Line line) {
