@@ -443,6 +443,24 @@ public final class TreeBuilder<B> {
     return decorator("Wrapper", (n, c, b) -> new Decorators.Wrapper<>(n, c.getFirst(), around));
   }
 
+  /** Runs the child only while {@code breaker} lets it; see {@link BreakerNode}. */
+  public TreeBuilder<B> breaker(CircuitBreaker breaker) {
+    Objects.requireNonNull(breaker, "breaker");
+    return decorator("Breaker", (n, c, b) -> new BreakerNode<>(n, c.getFirst(), breaker));
+  }
+
+  /** Runs the child once {@code limiter} hands out a permit; see {@link RateLimitNode}. */
+  public TreeBuilder<B> rateLimit(RateLimiter limiter) {
+    Objects.requireNonNull(limiter, "limiter");
+    return decorator("RateLimit", (n, c, b) -> new RateLimitNode<>(n, c.getFirst(), limiter));
+  }
+
+  /** Runs the child under {@code budget}; see {@link BudgetNode}. */
+  public TreeBuilder<B> budget(Budget budget) {
+    Objects.requireNonNull(budget, "budget");
+    return decorator("Budget", (n, c, b) -> new BudgetNode<>(n, c.getFirst(), budget));
+  }
+
   // ---------------------------------------------------------------- structure
 
   /** Closes the innermost open composite. */
