@@ -162,8 +162,16 @@ class CrossProcessResilienceTest {
     System.out.printf(
         "limiter: %d requests in %d ms from %d JVMs (limit %d/min, burst %d); %s%n",
         hits.size(), spanMillis, fleet.size(), perMinute, burst, done);
-    // the window was a minute: never more than the minute's limit plus the burst
-    assertThat(hits.size()).isLessThanOrEqualTo((int) (perMinute + burst + 1));
+    // any minute of it: never more than the minute's limit plus the burst (+1 jitter)
+    int busiestMinute = 0;
+    for (int i = 0, j = 0; i < hits.size(); i++) {
+      while (j < hits.size() && millis(hits.get(j).nanos() - hits.get(i).nanos()) < 60_000) {
+        j++;
+      }
+      busiestMinute = Math.max(busiestMinute, j - i);
+    }
+    System.out.printf("limiter: busiest minute %d requests%n", busiestMinute);
+    assertThat(busiestMinute).isLessThanOrEqualTo((int) (perMinute + burst + 1));
     // and the fleet really used the quota (the limiter hands out what it may)
     assertThat(hits.size()).isGreaterThanOrEqualTo((int) (perMinute * 0.9));
     assertThat(hits.stream().map(Hit::child).distinct()).hasSize(4);
