@@ -8,7 +8,8 @@ public final class BudgetExceededException extends RejectedException {
 
   private final String dimension;
 
-  BudgetExceededException(String budget, String dimension, String message) {
+  /** The budget {@code budget} refused: {@code dimension} would pass its limit. */
+  public BudgetExceededException(String budget, String dimension, String message) {
     super(budget, message);
     this.dimension = dimension;
   }

@@ -1,5 +1,7 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.StoreOutage;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.BreakerSpec;
 import dev.tasktree.store.BreakerStore;
 import dev.tasktree.store.BreakerStore.Decision;
@@ -85,10 +87,11 @@ public final class CircuitBreaker {
   }
 
   /**
-   * Asks for a permit; null means refused (the caller fails with the returned exception through
-   * {@link Permit#refusal()}). Never throws for store failures.
+   * Asks for a permit before a call; a refused permit carries the {@link Permit#refusal()} to fail
+   * with. Never throws for store failures (the permit is then {@link Permit#UNCHECKED}). Pass the
+   * node's context to have state changes and warnings on its span, or null.
    */
-  Permit acquire(NodeContext context) {
+  public Permit acquire(NodeContext context) {
     long now = System.nanoTime();
     if (knownOpen && now - openUntilNanos < 0) {
       return Permit.refused(new CircuitOpenException(name, Duration.ofNanos(openUntilNanos - now)));
@@ -117,8 +120,10 @@ public final class CircuitBreaker {
     };
   }
 
-  /** Records how the permitted call ended. Never throws for store failures. */
-  void complete(NodeContext context, Permit permit, Result result) {
+  /**
+   * Records how the call that {@code permit} let through ended; never throws for store failures.
+   */
+  public void complete(NodeContext context, Permit permit, Result result) {
     if (permit == Permit.UNCHECKED || permit.refusal() != null) {
       return;
     }
@@ -163,11 +168,28 @@ public final class CircuitBreaker {
     StoreOutage.stateChange(message);
   }
 
-  /** A breaker's answer to one acquire. */
-  record Permit(Verdict verdict, CircuitOpenException refusal) {
-    static final Permit CLOSED = new Permit(Verdict.PERMIT, null);
-    static final Permit PROBE = new Permit(Verdict.PROBE, null);
-    static final Permit UNCHECKED = new Permit(Verdict.PERMIT, null);
+  /**
+   * A breaker's answer to one acquire.
+   *
+   * @param verdict whether the call may go, and as what
+   * @param refusal for a refused call, what to fail with; null otherwise
+   */
+  public record Permit(Verdict verdict, CircuitOpenException refusal) {
+    /** The breaker is closed: the call may go. */
+    public static final Permit CLOSED = new Permit(Verdict.PERMIT, null);
+
+    /** The breaker is half-open: the call may go as a probe. */
+    public static final Permit PROBE = new Permit(Verdict.PROBE, null);
+
+    /** The store failed: the call may go, and its outcome is not recorded. */
+    public static final Permit UNCHECKED = new Permit(Verdict.PERMIT, null);
+
+    /** How the span names this permit: closed, probe, unchecked or refused. */
+    public String label() {
+      return refusal != null
+          ? "refused"
+          : this == UNCHECKED ? "unchecked" : this == PROBE ? "probe" : "closed";
+    }
 
     static Permit refused(CircuitOpenException why) {
       return new Permit(Verdict.REJECT, why);

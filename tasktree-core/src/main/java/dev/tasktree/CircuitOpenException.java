@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.Durations;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,7 +12,8 @@ public final class CircuitOpenException extends RejectedException implements Sug
 
   private final Duration retryAfter;
 
-  CircuitOpenException(String breaker, Duration retryAfter) {
+  /** The breaker {@code breaker} refused; probes again after {@code retryAfter}. */
+  public CircuitOpenException(String breaker, Duration retryAfter) {
     super(
         breaker,
         "circuit breaker '"

@@ -11,7 +11,8 @@ public final class RateLimitedException extends RejectedException implements Sug
 
   private final Duration retryAfter;
 
-  RateLimitedException(String limiter, String message, Duration retryAfter) {
+  /** The limiter {@code limiter} refused; the permits would be there after {@code retryAfter}. */
+  public RateLimitedException(String limiter, String message, Duration retryAfter) {
     super(limiter, message);
     this.retryAfter = retryAfter;
   }

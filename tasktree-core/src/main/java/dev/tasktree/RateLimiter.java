@@ -1,8 +1,10 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.Durations;
+import dev.tasktree.runtime.StoreOutage;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.InMemoryLimiterStore;
 import dev.tasktree.store.LimiterStore;
-import dev.tasktree.store.Spend;
 import dev.tasktree.store.StoreException;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,7 +12,8 @@ import java.util.Objects;
 /**
  * A named token bucket, for {@link TreeBuilder#rateLimit(RateLimiter)}: requests per period (each
  * run of the child takes one permit) or tokens per period (each LLM call under it takes its
- * estimated tokens through {@link Charges}, settled with the real count afterwards).
+ * estimated tokens through {@link dev.tasktree.spi.Charges}, settled with the real count
+ * afterwards).
  *
  * <pre>{@code
  * RateLimiter rpm = RateLimiter.requests("openai-rpm").perMinute(500).burst(20)
@@ -85,7 +88,7 @@ public final class RateLimiter {
    * @throws RateLimitedException when the permits cannot be had within the bound (nothing taken)
    * @throws InterruptedException when the run is cancelled while waiting
    */
-  long acquire(NodeContext context, long permits) throws InterruptedException {
+  public long acquire(NodeContext context, long permits) throws InterruptedException {
     if (permits > spec.burst()) {
       throw new RateLimitedException(
           name,
@@ -126,7 +129,7 @@ public final class RateLimiter {
   }
 
   /** Takes {@code delta} more permits, or gives {@code -delta} back. Never throws for the store. */
-  void adjust(NodeContext context, long delta) {
+  public void adjust(NodeContext context, long delta) {
     if (delta == 0) {
       return;
     }
@@ -138,7 +141,7 @@ public final class RateLimiter {
   }
 
   /** Hands out nothing for {@code delay}, in every process. Never throws for the store. */
-  void pause(NodeContext context, Duration delay) {
+  public void pause(NodeContext context, Duration delay) {
     long millis = Math.max(1, delay.toMillis());
     try {
       store.pause(name, spec, millis);
@@ -150,30 +153,6 @@ public final class RateLimiter {
     } catch (StoreException e) {
       outage.report(context, e, "pause not shared");
     }
-  }
-
-  /**
-   * This token limiter as a meter for {@link Charges}: estimate up front, settle the difference.
-   */
-  Meters.Meter tokenMeter() {
-    return (context, estimate) -> {
-      long tokens = estimate.inputTokens() + estimate.outputTokens();
-      long waited;
-      try {
-        waited = acquire(context, tokens);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RateLimitedException(name, "interrupted while waiting for tokens", Duration.ZERO);
-      }
-      if (waited > 0) {
-        context.attribute("rate_limit_wait_ms", waited);
-      }
-      return (ctx, est, actual) -> adjust(ctx, tokensOf(actual) - tokensOf(est));
-    };
-  }
-
-  private static long tokensOf(Spend spend) {
-    return spend.inputTokens() + spend.outputTokens();
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.tasktree;
 
+import dev.tasktree.node.Breaker;
+import dev.tasktree.node.Budget;
 import dev.tasktree.node.Cache;
 import dev.tasktree.node.Call;
 import dev.tasktree.node.Condition;
@@ -14,6 +16,7 @@ import dev.tasktree.node.Parallel;
 import dev.tasktree.node.ParseJson;
 import dev.tasktree.node.Race;
 import dev.tasktree.node.RandomSelector;
+import dev.tasktree.node.RateLimit;
 import dev.tasktree.node.RepeatWhile;
 import dev.tasktree.node.Retry;
 import dev.tasktree.node.Returning;
@@ -551,22 +554,28 @@ public final class TreeBuilder<B> {
     return add(Wrap.spec(around));
   }
 
-  /** Runs the child only while {@code breaker} lets it; see {@link BreakerNode}. */
+  /**
+   * Runs the child only while {@code breaker} lets it; an open breaker fails at once with {@link
+   * CircuitOpenException}. See {@link dev.tasktree.node.Breaker}.
+   */
   public TreeBuilder<B> breaker(CircuitBreaker breaker) {
-    Objects.requireNonNull(breaker, "breaker");
-    return decorator("Breaker", (n, c, b) -> new BreakerNode<>(n, c.getFirst(), breaker));
+    return add(Breaker.spec(breaker));
   }
 
-  /** Runs the child once {@code limiter} hands out a permit; see {@link RateLimitNode}. */
+  /**
+   * Runs the child within {@code limiter}'s rate, or fails with {@link RateLimitedException}. See
+   * {@link dev.tasktree.node.RateLimit}.
+   */
   public TreeBuilder<B> rateLimit(RateLimiter limiter) {
-    Objects.requireNonNull(limiter, "limiter");
-    return decorator("RateLimit", (n, c, b) -> new RateLimitNode<>(n, c.getFirst(), limiter));
+    return add(RateLimit.spec(limiter));
   }
 
-  /** Runs the child under {@code budget}; see {@link BudgetNode}. */
-  public TreeBuilder<B> budget(Budget budget) {
-    Objects.requireNonNull(budget, "budget");
-    return decorator("Budget", (n, c, b) -> new BudgetNode<>(n, c.getFirst(), budget));
+  /**
+   * Runs the child with {@code budget} in scope: metered calls that would not fit fail with {@link
+   * BudgetExceededException} before they are sent. See {@link dev.tasktree.node.Budget}.
+   */
+  public TreeBuilder<B> budget(BudgetPolicy budget) {
+    return add(Budget.spec(budget));
   }
 
   // ---------------------------------------------------------------- structure

@@ -3,6 +3,7 @@ package dev.tasktree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tasktree.spi.Charges;
 import dev.tasktree.store.BreakerSpec;
 import dev.tasktree.store.BreakerStore;
 import dev.tasktree.store.BudgetStore;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Breaker, RateLimit and Budget nodes in one process: what runs, what fails, what the trace says.
+ * Breaker, RateLimit and BudgetPolicy nodes in one process: what runs, what fails, what the trace
+ * says.
  */
 class ResilienceNodesTest {
 
@@ -258,7 +260,7 @@ class ResilienceNodesTest {
   // ---------------------------------------------------------------- budget
 
   private static Tree<Board> metered(
-      Budget budget, AtomicInteger sent, Spend estimate, Spend real) {
+      BudgetPolicy budget, AtomicInteger sent, Spend estimate, Spend real) {
     return Tree.<Board>named("Answer")
         .budget(budget)
         .repeatWhile(b -> true, 10)
@@ -275,7 +277,7 @@ class ResilienceNodesTest {
 
   @Test
   void aCallThatWouldNotFitIsRefusedBeforeItIsSentAndTheTraceShowsSpendAndRemaining() {
-    Budget budget = Budget.limits().costUsd(0.10).build(); // $0.10 per run
+    BudgetPolicy budget = BudgetPolicy.limits().costUsd(0.10).build(); // $0.10 per run
     AtomicInteger sent = new AtomicInteger();
     Tree<Board> tree =
         metered(budget, sent, new Spend(0, 0, 30_000, 1), new Spend(10, 20, 25_000, 1));
@@ -298,7 +300,7 @@ class ResilienceNodesTest {
 
   @Test
   void aCallOverItsEstimateIsRecordedAsABreach() {
-    Budget budget = Budget.limits().calls(1).build();
+    BudgetPolicy budget = BudgetPolicy.limits().calls(1).build();
     AtomicInteger sent = new AtomicInteger();
     metered(budget, sent, new Spend(0, 10, 0, 1), new Spend(0, 15, 0, 1)).run(new Board(), options);
     Span call = traces.last().spansOfKind("Call").getFirst();
@@ -309,8 +311,8 @@ class ResilienceNodesTest {
   @Test
   void nestedBudgetsAreAllChargedAndTheTightestRefuses() {
     BudgetStore shared = new dev.tasktree.store.InMemoryBudgetStore();
-    Budget tenant = Budget.limits().calls(2).shared("tenant", shared).build();
-    Budget perRun = Budget.limits().calls(5).build();
+    BudgetPolicy tenant = BudgetPolicy.limits().calls(2).shared("tenant", shared).build();
+    BudgetPolicy perRun = BudgetPolicy.limits().calls(5).build();
     AtomicInteger sent = new AtomicInteger();
     Tree<Board> tree =
         Tree.<Board>named("T")
@@ -343,13 +345,17 @@ class ResilienceNodesTest {
           }
         };
     AtomicInteger sent = new AtomicInteger();
-    Budget strict = Budget.limits().costUsd(1).shared("t", broken).build();
+    BudgetPolicy strict = BudgetPolicy.limits().costUsd(1).shared("t", broken).build();
     Result refused = metered(strict, sent, Spend.ZERO, Spend.ZERO).run(new Board(), options);
     assertThat(refused.data()).isInstanceOf(BudgetExceededException.class);
     assertThat(sent).hasValue(0);
 
-    Budget lenient =
-        Budget.limits().costUsd(1).shared("t", broken).onStoreError(OnStoreError.CONTINUE).build();
+    BudgetPolicy lenient =
+        BudgetPolicy.limits()
+            .costUsd(1)
+            .shared("t", broken)
+            .onStoreError(OnStoreError.CONTINUE)
+            .build();
     metered(lenient, sent, Spend.ZERO, Spend.ZERO).run(new Board(), options);
     assertThat(sent).hasValue(10);
     assertThat(traces.last().spansOfKind("Call").getFirst().logs())
@@ -358,7 +364,7 @@ class ResilienceNodesTest {
 
   @Test
   void aWallTimeBudgetRefusesCallsThatStartAfterIt() throws Exception {
-    Budget budget = Budget.limits().wallTime(Duration.ofMillis(50)).build();
+    BudgetPolicy budget = BudgetPolicy.limits().wallTime(Duration.ofMillis(50)).build();
     AtomicInteger sent = new AtomicInteger();
     Tree<Board> tree =
         Tree.<Board>named("T")

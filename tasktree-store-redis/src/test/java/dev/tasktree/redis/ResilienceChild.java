@@ -1,8 +1,7 @@
 package dev.tasktree.redis;
 
-import dev.tasktree.Budget;
 import dev.tasktree.BudgetExceededException;
-import dev.tasktree.Charges;
+import dev.tasktree.BudgetPolicy;
 import dev.tasktree.CircuitBreaker;
 import dev.tasktree.OnStoreError;
 import dev.tasktree.RateLimitedException;
@@ -10,6 +9,7 @@ import dev.tasktree.RateLimiter;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
+import dev.tasktree.spi.Charges;
 import dev.tasktree.store.Spend;
 import dev.tasktree.trace.InMemoryTraceSink;
 import java.io.IOException;
@@ -200,8 +200,8 @@ public final class ResilienceChild {
   private static void budget(
       RedisStore store, String server, String id, long limitMicros, long estimateMicros)
       throws InterruptedException {
-    Budget shared =
-        Budget.limits()
+    BudgetPolicy shared =
+        BudgetPolicy.limits()
             .costUsd(limitMicros / 1_000_000.0)
             .shared("tenant-42", store.budgets())
             .onStoreError(OnStoreError.FAIL)
@@ -226,6 +226,7 @@ public final class ResilienceChild {
                   }
                 })
             .build();
+    call(server, "warm");
     awaitGo(store);
     AtomicInteger calls = new AtomicInteger();
     List<Thread> workers = new ArrayList<>();

@@ -1,5 +1,6 @@
-package dev.tasktree;
+package dev.tasktree.runtime;
 
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.StoreException;
 import dev.tasktree.trace.LogLevel;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * How a resilience policy reports that its store failed: every time on the node's span (WARN), and
  * through SLF4J at most once per ten seconds per policy, so an outage does not flood the log.
  */
-final class StoreOutage {
+public final class StoreOutage {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.tasktree.resilience");
   private static final long LOG_EVERY_NANOS = 10_000_000_000L;
@@ -18,12 +19,13 @@ final class StoreOutage {
   private final String policy;
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
-  StoreOutage(String policy) {
+  /** Reports for the policy described as {@code policy}, e.g. {@code circuit breaker 'openai'}. */
+  public StoreOutage(String policy) {
     this.policy = policy;
   }
 
   /** Reports {@code error}, saying what the policy does instead ({@code consequence}). */
-  void report(NodeContext context, StoreException error, String consequence) {
+  public void report(NodeContext context, StoreException error, String consequence) {
     String message = policy + ": store failed (" + error.getMessage() + "); " + consequence;
     if (context != null) {
       context.log(LogLevel.WARN, message);
@@ -36,7 +38,7 @@ final class StoreOutage {
   }
 
   /** Logs a state change of the policy through SLF4J. */
-  static void stateChange(String message) {
+  public static void stateChange(String message) {
     LOG.info(message);
   }
 }

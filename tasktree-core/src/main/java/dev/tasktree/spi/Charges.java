@@ -1,5 +1,8 @@
-package dev.tasktree;
+package dev.tasktree.spi;
 
+import dev.tasktree.BudgetExceededException;
+import dev.tasktree.RateLimitedException;
+import dev.tasktree.runtime.Meters;
 import dev.tasktree.store.Spend;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +52,8 @@ public final class Charges {
     }
     List<Meters.Held> held = new ArrayList<>(2);
     try {
-      for (Meters m = meters; m != null; m = m.outer) {
-        held.add(m.meter.reserve(context, estimate));
+      for (Meters m = meters; m != null; m = m.outer()) {
+        held.add(m.meter().reserve(context, estimate));
       }
     } catch (RuntimeException refused) {
       for (Meters.Held h : held) {

@@ -7,14 +7,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits on what the LLM calls under a {@link TreeBuilder#budget(Budget) .budget(...)} node may
- * use: input and output tokens, cost in USD, number of calls, wall time. Each call reserves its
+ * Limits on what the LLM calls under a {@link TreeBuilder#budget(BudgetPolicy) .budget(...)} node
+ * may use: input and output tokens, cost in USD, number of calls, wall time. Each call reserves its
  * estimate (from {@code max_tokens} and prices) before sending and is refused with {@link
  * BudgetExceededException} when it would not fit; afterwards it is charged its real usage.
  *
  * <pre>{@code
- * Budget perAnswer = Budget.limits().costUsd(0.05).calls(6).wallTime(Duration.ofSeconds(30)).build();
- * Budget tenantDaily = Budget.limits().costUsd(20.00)
+ * BudgetPolicy perAnswer = BudgetPolicy.limits().costUsd(0.05).calls(6).wallTime(Duration.ofSeconds(30)).build();
+ * BudgetPolicy tenantDaily = BudgetPolicy.limits().costUsd(20.00)
  *     .shared("tenant-42", redis.budgets())        // one account for every run, every process
  *     .resetEvery(Duration.ofDays(1))
  *     .build();
@@ -27,7 +27,7 @@ import java.util.Objects;
  * OnStoreError#CONTINUE} lets it through uncounted, with a warning either way. Wall time is local:
  * a call that starts after it has passed is refused. Immutable and thread-safe.
  */
-public final class Budget {
+public final class BudgetPolicy {
 
   private final Spend limit;
   private final Duration wallTime;
@@ -37,7 +37,7 @@ public final class Budget {
   private final Duration lease;
   private final OnStoreError onStoreError;
 
-  private Budget(Builder builder) {
+  private BudgetPolicy(Builder builder) {
     this.limit =
         new Spend(builder.inputTokens, builder.outputTokens, builder.costMicros, builder.calls);
     this.wallTime = builder.wallTime;
@@ -67,35 +67,34 @@ public final class Budget {
   }
 
   /** The wall-time limit, or null. */
-  Duration wallTime() {
+  public Duration wallTime() {
     return wallTime;
   }
 
-  /** A fresh account for one execution of the node: the shared one, or a private one. */
-  BudgetAccount open() {
-    if (sharedName == null) {
-      return new BudgetAccount(
-          "budget",
-          new InMemoryBudgetStore(),
-          limit,
-          0,
-          Long.MAX_VALUE / 4,
-          OnStoreError.FAIL,
-          wallTime);
-    }
-    return new BudgetAccount(
-        sharedName,
-        store,
-        limit,
-        resetEvery == null ? 0 : resetEvery.toMillis(),
-        lease.toMillis(),
-        onStoreError,
-        wallTime);
+  /** The shared store (the process-wide in-memory one unless set). */
+  public BudgetStore store() {
+    return store;
+  }
+
+  /** The reset period of a shared account, or null for none. */
+  public Duration resetEvery() {
+    return resetEvery;
+  }
+
+  /** How long an unsettled reservation is held before it is charged at its estimate. */
+  public Duration lease() {
+    return lease;
+  }
+
+  /** What a shared budget does when its store fails. */
+  public OnStoreError onStoreError() {
+    return onStoreError;
   }
 
   /**
-   * Settings of a {@link Budget}; every dimension is unlimited until set. Shared budgets default to
-   * the process-wide in-memory store, no reset, a 10-minute lease and {@link OnStoreError#FAIL}.
+   * Settings of a {@link BudgetPolicy}; every dimension is unlimited until set. Shared budgets
+   * default to the process-wide in-memory store, no reset, a 10-minute lease and {@link
+   * OnStoreError#FAIL}.
    */
   public static final class Builder {
     private long inputTokens = Spend.UNLIMITED;
@@ -194,7 +193,7 @@ public final class Budget {
      *
      * @throws IllegalStateException when no limit was set
      */
-    public Budget build() {
+    public BudgetPolicy build() {
       if (inputTokens == Spend.UNLIMITED
           && outputTokens == Spend.UNLIMITED
           && costMicros == Spend.UNLIMITED
@@ -205,7 +204,7 @@ public final class Budget {
       if (sharedName == null && (resetEvery != null)) {
         throw new IllegalStateException("resetEvery applies to shared budgets only");
       }
-      return new Budget(this);
+      return new BudgetPolicy(this);
     }
 
     private static long nonNegative(long value, String what) {

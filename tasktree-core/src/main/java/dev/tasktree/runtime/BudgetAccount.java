@@ -1,15 +1,20 @@
-package dev.tasktree;
+package dev.tasktree.runtime;
 
+import dev.tasktree.BudgetExceededException;
+import dev.tasktree.BudgetPolicy;
+import dev.tasktree.OnStoreError;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.BudgetStore;
+import dev.tasktree.store.InMemoryBudgetStore;
 import dev.tasktree.store.Spend;
 import dev.tasktree.store.StoreException;
 import java.time.Duration;
 
 /**
- * One execution's view of a {@link Budget}: the meter its calls reserve in and settle with, and the
- * figures the Budget node records at the end.
+ * One execution's view of a {@link BudgetPolicy}: the meter its calls reserve in and settle with,
+ * and the figures the Budget node records at the end.
  */
-final class BudgetAccount implements Meters.Meter {
+public final class BudgetAccount implements Meters.Meter {
 
   private final String name;
   private final BudgetStore store;
@@ -21,7 +26,29 @@ final class BudgetAccount implements Meters.Meter {
   private final StoreOutage outage;
   private volatile BudgetStore.Outcome last;
 
-  BudgetAccount(
+  /** The account for one execution of a Budget node under {@code policy}. */
+  public static BudgetAccount open(BudgetPolicy policy) {
+    if (policy.sharedName() == null) {
+      return new BudgetAccount(
+          "budget",
+          new InMemoryBudgetStore(),
+          policy.limit(),
+          0,
+          Long.MAX_VALUE / 4,
+          OnStoreError.FAIL,
+          policy.wallTime());
+    }
+    return new BudgetAccount(
+        policy.sharedName(),
+        policy.store(),
+        policy.limit(),
+        policy.resetEvery() == null ? 0 : policy.resetEvery().toMillis(),
+        policy.lease().toMillis(),
+        policy.onStoreError(),
+        policy.wallTime());
+  }
+
+  private BudgetAccount(
       String name,
       BudgetStore store,
       Spend limit,
@@ -96,7 +123,7 @@ final class BudgetAccount implements Meters.Meter {
   }
 
   /** The account's latest figures (reads the store when nothing was charged yet). */
-  BudgetStore.Outcome figures(NodeContext context) {
+  public BudgetStore.Outcome figures(NodeContext context) {
     BudgetStore.Outcome known = last;
     if (known != null) {
       return known;
@@ -109,12 +136,12 @@ final class BudgetAccount implements Meters.Meter {
     }
   }
 
-  Spend limit() {
+  public Spend limit() {
     return limit;
   }
 
   /** A spend as traces and messages show it: only the non-zero, limited or used dimensions. */
-  static String describe(Spend spend) {
+  public static String describe(Spend spend) {
     StringBuilder out = new StringBuilder("{");
     append(out, "input_tokens", spend.inputTokens());
     append(out, "output_tokens", spend.outputTokens());
