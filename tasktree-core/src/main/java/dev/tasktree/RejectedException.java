@@ -6,7 +6,10 @@ package dev.tasktree;
  * node. Cheap to create (no stack trace), so an open breaker fails in microseconds.
  */
 public abstract sealed class RejectedException extends RuntimeException
-    permits CircuitOpenException, RateLimitedException, BudgetExceededException {
+    permits CircuitOpenException,
+        RateLimitedException,
+        BudgetExceededException,
+        BulkheadFullException {
 
   private final String policy;
 

@@ -2,6 +2,7 @@ package dev.tasktree;
 
 import dev.tasktree.node.Breaker;
 import dev.tasktree.node.Budget;
+import dev.tasktree.node.Bulkhead;
 import dev.tasktree.node.Cache;
 import dev.tasktree.node.Call;
 import dev.tasktree.node.Condition;
@@ -10,6 +11,7 @@ import dev.tasktree.node.Failure;
 import dev.tasktree.node.ForceFail;
 import dev.tasktree.node.ForceOk;
 import dev.tasktree.node.Gather;
+import dev.tasktree.node.Hedge;
 import dev.tasktree.node.Invert;
 import dev.tasktree.node.Log;
 import dev.tasktree.node.Parallel;
@@ -576,6 +578,22 @@ public final class TreeBuilder<B> {
    */
   public TreeBuilder<B> budget(BudgetPolicy budget) {
     return add(Budget.spec(budget));
+  }
+
+  /**
+   * Runs the child and, when no attempt answered OK after the policy's delay, another attempt
+   * beside it; the first OK wins and the others are cancelled. See {@link dev.tasktree.node.Hedge}.
+   */
+  public TreeBuilder<B> hedge(HedgePolicy policy) {
+    return add(Hedge.spec(policy));
+  }
+
+  /**
+   * Runs the child in one of {@code policy}'s slots, shared by all runs in the process, or fails
+   * with {@link BulkheadFullException}. See {@link dev.tasktree.node.Bulkhead}.
+   */
+  public TreeBuilder<B> bulkhead(BulkheadPolicy policy) {
+    return add(Bulkhead.spec(policy));
   }
 
   // ---------------------------------------------------------------- structure

@@ -273,7 +273,10 @@ public final class LlmNode<B> implements Node<B> {
         run.iteration++;
         ChatCompletionCreateParams request =
             ChatRequests.build(m.name(), p, conversation, tools, format, stream);
-        turn = call(m, request, ctx);
+        try (var charge = LlmCharges.reserve(ctx, m, p, conversation)) { // budgets, token limits
+          turn = call(m, request, ctx);
+          charge.settle(LlmCharges.spend(m, turn.usage()));
+        }
         run.add(turn);
         Message assistant = turn.message();
         conversation.add(assistant);
