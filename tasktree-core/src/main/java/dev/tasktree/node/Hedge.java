@@ -77,10 +77,10 @@ public final class Hedge<B> extends Step<B> {
     AtomicReference<Result> lastFailure = new AtomicReference<>(Result.fail());
     AtomicInteger winning = new AtomicInteger();
     int started = 0;
+    long nodeStart = System.nanoTime();
     try (Fork fork = new Fork(frame, 0)) {
       while (true) {
         int attempt = ++started;
-        long startNanos = System.nanoTime();
         fork.spawn(
             f -> f.run(child, blackboard, "hedge_attempt", attempt),
             task -> {
@@ -88,7 +88,7 @@ public final class Hedge<B> extends Step<B> {
                 if (winner.compareAndSet(null, task.result())) {
                   winning.set(attempt);
                   if (latencies != null) {
-                    latencies.add(System.nanoTime() - startNanos);
+                    latencies.add(System.nanoTime() - nodeStart); // what callers waited
                   }
                   fork.cancel("attempt " + attempt + " answered first");
                 }
