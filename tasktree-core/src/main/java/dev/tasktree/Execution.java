@@ -15,10 +15,13 @@ final class Execution {
   private final Scope root = new Scope(null);
   private final ReentrantLock runThreadLock = new ReentrantLock();
   private Thread runThread; // the thread executing the root, while it does
+  private final RunInterceptor.Run interception;
 
-  Execution(String traceId, RunOptions options) {
+  /** Called on the thread that asked for the run (interceptors see its context). */
+  Execution(String traceId, String treeName, RunOptions options) {
     this.traceId = traceId;
     this.options = options;
+    this.interception = options.runInterceptor().begin(traceId, treeName);
     this.recorder =
         new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
     this.random = options.newRandom();
@@ -38,6 +41,11 @@ final class Execution {
 
   Random random() {
     return random;
+  }
+
+  /** Makes {@code span} current for the run's interceptor until the handle is closed. */
+  RunInterceptor.Entered enter(Recorder.Span span) {
+    return interception.enter(span.id());
   }
 
   void cancel(String reason) {
@@ -67,7 +75,7 @@ final class Execution {
 
   /** Runs {@code tree} on the current thread, from trace start to trace end. */
   <B> Result execute(Tree<B> tree, B blackboard) {
-    recorder.traceStarted(tree.name());
+    recorder.traceStarted(tree.name(), interception.traceAttributes());
     Recorder.Span treeSpan = recorder.start(null, tree.name(), "Tree", tree.name());
     Frame frame =
         new Frame(this, root, treeSpan, new Frame.Lane(null), null, tree.name(), null, tree.name());
@@ -88,6 +96,7 @@ final class Execution {
       setRunThread(null);
     }
     recorder.traceEnded(status, result.data());
+    interception.end();
     return result;
   }
 }

@@ -108,7 +108,7 @@ final class Fork implements AutoCloseable {
     // Set before the body's first cancellation check, so a cancel either sees this thread or
     // happened before that check (which then refuses to start the child).
     task.thread = Thread.currentThread();
-    try {
+    try (RunInterceptor.Entered entered = frame.run().enter(frame.span())) {
       task.result = body.apply(frame);
     } catch (Cancelled cancelled) {
       task.result = null;

@@ -93,7 +93,7 @@ final class Frame implements NodeContext {
     }
     Frame child = new Frame(run, scope, childSpan, lane, this, step.segment(), null, childPath);
     Result result;
-    try {
+    try (RunInterceptor.Entered entered = run.enter(childSpan)) {
       result = step.exec(blackboard, child);
       if (result == null) {
         throw new IllegalStateException(step.kind() + " '" + step.name() + "' returned null");
@@ -132,7 +132,7 @@ final class Frame implements NodeContext {
     String childPath = run.recorder().enabled() ? path() + " > " + name : null;
     Recorder.Span childSpan = run.recorder().start(span, name, kind, childPath);
     Frame child = new Frame(run, scope, childSpan, lane, this, name, null, childPath);
-    try {
+    try (RunInterceptor.Entered entered = run.enter(childSpan)) {
       T value = work.run(child);
       childSpan.end(value instanceof Result r ? r : Result.ok(value));
       return value;

@@ -57,7 +57,7 @@ public final class Tree<B> {
 
   /** Runs the tree on the calling thread; returns when the run is over. */
   public Result run(B blackboard, RunOptions options) {
-    return new Execution(TraceIds.create(name, options.clock().instant()), options)
+    return new Execution(TraceIds.create(name, options.clock().instant()), name, options)
         .execute(this, blackboard);
   }
 
@@ -69,7 +69,7 @@ public final class Tree<B> {
   /** Starts the tree on a virtual thread; the handle gives its trace id, result and cancel. */
   public RunHandle start(B blackboard, RunOptions options) {
     String traceId = TraceIds.create(name, options.clock().instant());
-    Execution execution = new Execution(traceId, options);
+    Execution execution = new Execution(traceId, name, options);
     CompletableFuture<Result> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("tasktree-run-" + traceId)
