@@ -1,0 +1,52 @@
+package dev.tasktree.otel;
+
+import dev.tasktree.RunInterceptor;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OpenTelemetry side of one run: the context it started in (its parent), the open OTel span of
+ * every open TaskTree span, and what a node's thread makes current while the node's code runs.
+ */
+final class RunSpans implements RunInterceptor.Run {
+
+  /** An open OTel span with the context that has it current, and what its metrics need. */
+  record Open(Span span, Context context, String kind, String name, Instant start) {}
+
+  final String traceId;
+  final String treeName;
+  final Context parent;
+  final Map<String, Open> open = new ConcurrentHashMap<>();
+  private final OtelTraceSink sink;
+
+  /** The root span when started ahead of the trace (so its ids go into the first event). */
+  volatile Span root;
+
+  RunSpans(OtelTraceSink sink, String traceId, String treeName, Context parent) {
+    this.sink = sink;
+    this.traceId = traceId;
+    this.treeName = treeName;
+    this.parent = parent;
+  }
+
+  @Override
+  public Map<String, Object> traceAttributes() {
+    return sink.startRoot(this);
+  }
+
+  @Override
+  public RunInterceptor.Entered enter(String spanId) {
+    Open span = spanId == null ? null : open.get(spanId);
+    Scope scope = (span == null ? parent : span.context()).makeCurrent();
+    return scope::close;
+  }
+
+  @Override
+  public void end() {
+    sink.runEnded(this, null);
+  }
+}
