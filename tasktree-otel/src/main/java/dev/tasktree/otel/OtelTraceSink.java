@@ -45,6 +45,7 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
   private final boolean captureContent;
   private final String traceUrlTemplate;
   private final Map<String, RunSpans> runs = new ConcurrentHashMap<>();
+  private final RecentRuns ended = new RecentRuns(256);
 
   OtelTraceSink(
       Tracer tracer, OtelMetrics metrics, boolean captureContent, String traceUrlTemplate) {
@@ -67,6 +68,12 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
     return runs.size();
   }
 
+  /** A live run, or one that ended recently (an abandoned node may still be reporting). */
+  private RunSpans run(String traceId) {
+    RunSpans run = runs.get(traceId);
+    return run != null ? run : ended.get(traceId);
+  }
+
   @Override
   public void emit(TraceEvent event) {
     switch (event) {
@@ -76,10 +83,10 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
       case TraceEvent.SpanStarted started -> spanStarted(started);
       case TraceEvent.SpanLogged logged -> spanLogged(logged);
       case TraceEvent.SpanEnded ended -> spanEnded(ended);
-      case TraceEvent.TraceEnded ended -> {
-        RunSpans run = runs.get(ended.traceId());
+      case TraceEvent.TraceEnded end -> {
+        RunSpans run = runs.get(end.traceId());
         if (run != null) {
-          runEnded(run, ended.time());
+          runEnded(run, end.time());
         }
       }
       case TraceEvent.Heartbeat heartbeat -> {}
@@ -115,9 +122,9 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
   }
 
   private void spanStarted(TraceEvent.SpanStarted event) {
-    RunSpans run = runs.get(event.traceId());
+    RunSpans run = run(event.traceId());
     if (run == null) {
-      return; // the run ended (an abandoned node still starting children) or was never begun
+      return; // never begun here, or ended long ago
     }
     Span span;
     Context parent;
@@ -135,8 +142,7 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
                 .startSpan();
       }
     } else {
-      RunSpans.Open up = run.open.get(event.parentId());
-      parent = up == null ? run.parent : up.context();
+      parent = run.childContext(event.parentId());
       span =
           tracer
               .spanBuilder(event.name())
@@ -153,7 +159,13 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
     span.setAttribute(OtelNames.TASKTREE_SPAN_ID, event.spanId());
     run.open.put(
         event.spanId(),
-        new RunSpans.Open(span, parent.with(span), event.kind(), event.name(), event.time()));
+        new RunSpans.Open(
+            span,
+            parent.with(span),
+            event.kind(),
+            event.name(),
+            event.time(),
+            Thread.currentThread().threadId()));
   }
 
   private static boolean isModelCall(String kind) {
@@ -161,7 +173,7 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
   }
 
   private void spanLogged(TraceEvent.SpanLogged event) {
-    RunSpans run = runs.get(event.traceId());
+    RunSpans run = run(event.traceId());
     RunSpans.Open open = run == null ? null : run.open.get(event.spanId());
     if (open == null) {
       return;
@@ -175,7 +187,7 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
   }
 
   private void spanEnded(TraceEvent.SpanEnded event) {
-    RunSpans run = runs.get(event.traceId());
+    RunSpans run = run(event.traceId());
     RunSpans.Open open = run == null ? null : run.open.remove(event.spanId());
     if (open == null) {
       return;
@@ -238,21 +250,30 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
     return Duration.between(open.start(), end).toNanos() / 1e9;
   }
 
-  /** The run is over: spans still open (left behind by a dead node) end as RUNNING. */
+  /**
+   * The run is over. Spans still open belong to abandoned work that may yet end (or start late):
+   * the run stays reachable among the recently ended ones, and when it leaves them its spans still
+   * open end as RUNNING.
+   */
   void runEnded(RunSpans run, Instant time) {
     if (!runs.remove(run.traceId, run)) {
       return;
     }
-    Instant end = time == null ? Instant.now() : time;
-    for (RunSpans.Open open : run.open.values()) {
-      open.span().setAttribute(OtelNames.STATUS, Status.RUNNING.name());
-      open.span().end(end);
-    }
-    run.open.clear();
     Span root = run.root;
     if (root != null) {
-      root.end(end);
+      root.end(time == null ? Instant.now() : time); // started ahead, never adopted
     }
+    ended.put(run);
+  }
+
+  /** Ends what a forgotten run left open. */
+  static void forget(RunSpans run) {
+    Instant now = Instant.now();
+    for (RunSpans.Open open : run.open.values()) {
+      open.span().setAttribute(OtelNames.STATUS, Status.RUNNING.name());
+      open.span().end(now);
+    }
+    run.open.clear();
   }
 
   @Override

@@ -15,12 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RunSpans implements RunInterceptor.Run {
 
   /** An open OTel span with the context that has it current, and what its metrics need. */
-  record Open(Span span, Context context, String kind, String name, Instant start) {}
+  record Open(Span span, Context context, String kind, String name, Instant start, long thread) {}
 
   final String traceId;
   final String treeName;
   final Context parent;
   final Map<String, Open> open = new ConcurrentHashMap<>();
+
+  /**
+   * The contexts of spans whose children run on forked threads (Gather, Parallel, Race, Timeout):
+   * kept after those spans end, because an abandoned child may start its span late — after its
+   * parent, even after the run, ended — and must still nest under the right parent.
+   */
+  final Map<String, Context> forkParents = new ConcurrentHashMap<>();
+
   private final OtelTraceSink sink;
 
   /** The root span when started ahead of the trace (so its ids go into the first event). */
@@ -41,8 +49,23 @@ final class RunSpans implements RunInterceptor.Run {
   @Override
   public RunInterceptor.Entered enter(String spanId) {
     Open span = spanId == null ? null : open.get(spanId);
+    if (span != null
+        && span.thread() != Thread.currentThread().threadId()
+        && !forkParents.containsKey(spanId)) {
+      forkParents.putIfAbsent(spanId, span.context()); // a forked thread continues this span
+    }
     Scope scope = (span == null ? parent : span.context()).makeCurrent();
     return scope::close;
+  }
+
+  /** The context a child of span {@code spanId} starts in. */
+  Context childContext(String spanId) {
+    Open up = open.get(spanId);
+    if (up != null) {
+      return up.context();
+    }
+    Context forked = forkParents.get(spanId);
+    return forked != null ? forked : parent;
   }
 
   @Override

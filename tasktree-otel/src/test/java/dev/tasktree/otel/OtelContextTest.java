@@ -29,7 +29,8 @@ class OtelContextTest extends OtelTestSupport {
   record Item(int n) {}
 
   static final class Order {
-    final java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch slowStarted =
+        new java.util.concurrent.CountDownLatch(1);
 
     List<Item> items() {
       return IntStream.range(0, 6).mapToObj(Item::new).toList();
