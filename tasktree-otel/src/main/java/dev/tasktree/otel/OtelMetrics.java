@@ -157,16 +157,25 @@ final class OtelMetrics {
       withError.put(OtelNames.ERROR_TYPE, category);
     }
     llmDuration.record(seconds, withError.build());
-    JsonNode calls = attrs.get("tasktree.llm.calls");
-    llmCalls.add(
-        calls != null && calls.canConvertToLong() ? Math.max(1, calls.asLong()) : 1,
-        base.toBuilder().put(STATUS_CATEGORY, category).build());
+    llmCalls.add(modelCalls(attrs), base.toBuilder().put(STATUS_CATEGORY, category).build());
     tokens(attrs.get(Attributes.INPUT_TOKENS), "input", base);
     tokens(attrs.get(Attributes.OUTPUT_TOKENS), "output", base);
     JsonNode cost = attrs.get(Attributes.COST_USD);
     if (cost != null && cost.isNumber() && cost.asDouble() > 0) {
       llmCost.add(cost.asDouble(), base);
     }
+  }
+
+  /** Model calls of one LLM node (its tool loop may call several times); at least one. */
+  private static long modelCalls(Map<String, JsonNode> attrs) {
+    JsonNode calls = attrs.get("tasktree.llm.calls"); // one entry per model call
+    if (calls != null && calls.isArray() && !calls.isEmpty()) {
+      return calls.size();
+    }
+    JsonNode iterations = attrs.get("tasktree.llm.iterations");
+    return iterations != null && iterations.canConvertToLong()
+        ? Math.max(1, iterations.asLong())
+        : 1;
   }
 
   private void tokens(JsonNode count, String type, io.opentelemetry.api.common.Attributes base) {

@@ -148,7 +148,7 @@ class OtelSpanTreeTest extends OtelTestSupport {
   void cancelledSpansAreNotErrorsAndSayWhy() {
     // spotless:off
     Tree<Board> tree = Tree.<Board>named("Deadline")
-        .timeout(Duration.ofMillis(50))
+        .timeout(Duration.ofSeconds(2))
             .name("slow").call(b -> { TimeUnit.SECONDS.sleep(30); return "late"; })
         .build();
     // spotless:on

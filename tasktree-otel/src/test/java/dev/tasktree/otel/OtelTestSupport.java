@@ -59,7 +59,7 @@ abstract class OtelTestSupport {
 
   private void awaitCount(String w3cTraceId, int count) {
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
               otel.flush(Duration.ofSeconds(5));
@@ -70,7 +70,7 @@ abstract class OtelTestSupport {
   /** Flushes until a span matching {@code which} arrived. */
   Span awaitSpan(Predicate<Span> which) {
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
               otel.flush(Duration.ofSeconds(5));
