@@ -2,6 +2,7 @@ package dev.tasktree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.TraceEvent;
 import java.time.Duration;

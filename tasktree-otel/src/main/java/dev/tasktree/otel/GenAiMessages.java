@@ -3,7 +3,6 @@ package dev.tasktree.otel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tasktree.trace.TraceJson;
 import java.util.Map;
 
 /**
@@ -14,6 +13,9 @@ import java.util.Map;
  * expected shape (cut by the trace's value limits, say) are exported as recorded.
  */
 final class GenAiMessages {
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private GenAiMessages() {}
 
@@ -34,7 +36,7 @@ final class GenAiMessages {
   }
 
   private static ArrayNode messages(JsonNode recorded) {
-    ArrayNode out = TraceJson.MAPPER.createArrayNode();
+    ArrayNode out = JSON.createArrayNode();
     for (JsonNode message : recorded) {
       out.add(message(message));
     }
@@ -48,7 +50,7 @@ final class GenAiMessages {
         last = message;
       }
     }
-    ArrayNode out = TraceJson.MAPPER.createArrayNode();
+    ArrayNode out = JSON.createArrayNode();
     if (last != null) {
       ObjectNode reply = message(last);
       if (finishReasons != null && finishReasons.isArray() && !finishReasons.isEmpty()) {
@@ -61,12 +63,12 @@ final class GenAiMessages {
 
   private static ObjectNode message(JsonNode message) {
     if (!message.isObject() || !message.has("role")) {
-      ObjectNode unknown = TraceJson.MAPPER.createObjectNode();
+      ObjectNode unknown = JSON.createObjectNode();
       unknown.put("role", "user");
       unknown.putArray("parts").addObject().put("type", "text").put("content", message.toString());
       return unknown;
     }
-    ObjectNode out = TraceJson.MAPPER.createObjectNode();
+    ObjectNode out = JSON.createObjectNode();
     String role = message.path("role").asText();
     out.put("role", role);
     ArrayNode parts = out.putArray("parts");
@@ -93,7 +95,7 @@ final class GenAiMessages {
   private static JsonNode arguments(JsonNode arguments) {
     if (arguments != null && arguments.isTextual()) {
       try {
-        return TraceJson.MAPPER.readTree(arguments.textValue());
+        return JSON.readTree(arguments.textValue());
       } catch (java.io.IOException notJson) {
         return arguments;
       }

@@ -1,7 +1,7 @@
 package dev.tasktree.otel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tasktree.RunInterceptor;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.ErrorInfo;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.TraceEvent;

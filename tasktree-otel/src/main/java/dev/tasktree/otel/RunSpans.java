@@ -1,6 +1,6 @@
 package dev.tasktree.otel;
 
-import dev.tasktree.RunInterceptor;
+import dev.tasktree.spi.RunInterceptor;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;

@@ -1,7 +1,7 @@
 package dev.tasktree.otel;
 
-import dev.tasktree.RunInterceptor;
 import dev.tasktree.RunOptions;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.TraceSink;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;

@@ -18,7 +18,6 @@ import dev.tasktree.llm.Tool;
 import dev.tasktree.llm.testing.ScriptedLlmServer;
 import dev.tasktree.llm.testing.ScriptedReply;
 import dev.tasktree.trace.InMemoryTraceSink;
-import dev.tasktree.trace.TraceJson;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,22 +200,28 @@ class GenAiSpansTest {
         throws Exception {
       List<Span> spans = runToolAgent();
       Map<String, Object> chat = attributes(named(spans, "chat gpt-test"));
-      JsonNode input = TraceJson.MAPPER.readTree((String) chat.get("gen_ai.input.messages"));
+      JsonNode input =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree((String) chat.get("gen_ai.input.messages"));
       assertThat(input).hasSize(2);
       assertThat(input.get(1).path("role").asText()).isEqualTo("user");
       assertThat(input.get(1).path("parts").get(0).path("type").asText()).isEqualTo("text");
       assertThat(input.get(1).path("parts").get(0).path("content").asText()).isEqualTo(PROMPT);
-      JsonNode output = TraceJson.MAPPER.readTree((String) chat.get("gen_ai.output.messages"));
+      JsonNode output =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree((String) chat.get("gen_ai.output.messages"));
       assertThat(output).hasSize(1);
       assertThat(output.get(0).path("role").asText()).isEqualTo("assistant");
       assertThat(output.get(0).path("parts").get(0).path("content").asText()).isEqualTo(ANSWER);
       assertThat(output.get(0).path("finish_reason").asText()).isEqualTo("stop");
-      JsonNode tools = TraceJson.MAPPER.readTree((String) chat.get("gen_ai.tool.definitions"));
+      JsonNode tools =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree((String) chat.get("gen_ai.tool.definitions"));
       assertThat(tools.toString()).contains("weather");
 
       Map<String, Object> tool = attributes(named(spans, "execute_tool weather"));
       assertThat(
-              TraceJson.MAPPER
+              new com.fasterxml.jackson.databind.ObjectMapper()
                   .readTree((String) tool.get("gen_ai.tool.call.arguments"))
                   .path("city")
                   .asText())

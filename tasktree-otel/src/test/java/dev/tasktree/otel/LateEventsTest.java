@@ -5,7 +5,7 @@ import static dev.tasktree.otel.OtlpReceiver.id;
 import static dev.tasktree.otel.OtlpReceiver.parentId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasktree.RunInterceptor;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.TraceEvent;
 import dev.tasktree.trace.TraceSink;

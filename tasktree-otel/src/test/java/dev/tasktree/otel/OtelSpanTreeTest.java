@@ -35,7 +35,7 @@ class OtelSpanTreeTest extends OtelTestSupport {
           .selector()
               .name("primary").call(b -> { throw new IllegalStateException("primary down"); })
               .retry(3)
-                  .name("secondary").call((Board b, dev.tasktree.NodeContext ctx) -> {
+                  .name("secondary").call((Board b, dev.tasktree.spi.NodeContext ctx) -> {
                     ctx.log(LogLevel.INFO, "try " + b.tries);
                     ctx.attribute("shard", 7);
                     return ++b.tries < 2 ? Result.fail("busy") : "42";

@@ -67,7 +67,7 @@ class SecretsAndCompositionTest extends OtelTestSupport {
     // spotless:off
     Tree<Login> tree = Tree.<Login>named("Secrets")
         .sequence()
-            .name("login").call((Login l, dev.tasktree.NodeContext ctx) -> {
+            .name("login").call((Login l, dev.tasktree.spi.NodeContext ctx) -> {
               ctx.attribute("password", l.password());
               ctx.attribute("db.password", l.password());
               ctx.attribute("request", Map.of("user", l.user(), "apiKey", l.apiKey()));
