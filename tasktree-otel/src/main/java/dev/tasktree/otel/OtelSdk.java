@@ -45,7 +45,7 @@ final class OtelSdk {
 
   static Owned autoconfigure() {
     try {
-      return new Owned(AutoConfiguredOpenTelemetrySdk.initialize().getOpenTelemetrySdk());
+      return new Owned(AutoConfiguredOpenTelemetrySdk.builder().build().getOpenTelemetrySdk());
     } catch (NoClassDefFoundError missing) {
       throw new IllegalStateException(
           "no OpenTelemetry agent or SDK: add io.opentelemetry:opentelemetry-sdk-extension-"
@@ -54,8 +54,18 @@ final class OtelSdk {
     }
   }
 
-  static Owned otlp(String endpoint, Map<String, String> headers) {
-    URI uri = URI.create(endpoint == null ? "" : endpoint.strip());
+  /**
+   * The endpoint without trailing slashes.
+   *
+   * @throws IllegalArgumentException when it is not an http(s) URL with a host
+   */
+  static String checkEndpoint(String endpoint) {
+    URI uri;
+    try {
+      uri = URI.create(endpoint == null ? "" : endpoint.strip());
+    } catch (IllegalArgumentException e) {
+      uri = URI.create("");
+    }
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
         || uri.getHost() == null) {
       throw new IllegalArgumentException(
@@ -63,7 +73,10 @@ final class OtelSdk {
               + endpoint
               + "'");
     }
-    String base = uri.toString().replaceAll("/+$", "");
+    return uri.toString().replaceAll("/+$", "");
+  }
+
+  static Owned otlp(String base, Map<String, String> headers, boolean exportMetrics) {
     try {
       var spans = OtlpHttpSpanExporter.builder().setEndpoint(base + "/v1/traces");
       var metrics = OtlpHttpMetricExporter.builder().setEndpoint(base + "/v1/metrics");
@@ -77,6 +90,13 @@ final class OtelSdk {
           Resource.getDefault()
               .merge(
                   Resource.builder().put(AttributeKey.stringKey("service.name"), service).build());
+      var meters = SdkMeterProvider.builder().setResource(resource);
+      if (exportMetrics) {
+        meters.registerMetricReader(
+            PeriodicMetricReader.builder(metrics.build())
+                .setInterval(Duration.ofSeconds(30))
+                .build());
+      }
       OpenTelemetrySdk sdk =
           OpenTelemetrySdk.builder()
               .setTracerProvider(
@@ -84,14 +104,7 @@ final class OtelSdk {
                       .setResource(resource)
                       .addSpanProcessor(BatchSpanProcessor.builder(spans.build()).build())
                       .build())
-              .setMeterProvider(
-                  SdkMeterProvider.builder()
-                      .setResource(resource)
-                      .registerMetricReader(
-                          PeriodicMetricReader.builder(metrics.build())
-                              .setInterval(Duration.ofSeconds(30))
-                              .build())
-                      .build())
+              .setMeterProvider(meters.build())
               .build();
       return new Owned(sdk);
     } catch (NoClassDefFoundError missing) {

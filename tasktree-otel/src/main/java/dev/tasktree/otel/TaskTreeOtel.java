@@ -34,9 +34,9 @@ public final class TaskTreeOtel implements AutoCloseable {
   private final OtelTraceSink sink;
   private final AutoCloseable owned;
 
-  private TaskTreeOtel(Builder builder) {
-    this.openTelemetry = builder.openTelemetry;
-    this.owned = builder.owned;
+  private TaskTreeOtel(Builder builder, OpenTelemetry openTelemetry, AutoCloseable owned) {
+    this.openTelemetry = openTelemetry;
+    this.owned = owned;
     this.sink =
         new OtelTraceSink(
             openTelemetry.getTracer(SCOPE),
@@ -71,7 +71,7 @@ public final class TaskTreeOtel implements AutoCloseable {
       return global();
     }
     OtelSdk.Owned sdk = OtelSdk.autoconfigure();
-    return builder(sdk.openTelemetry()).owning(sdk).build();
+    return new TaskTreeOtel(new Builder(null, null, null), sdk.openTelemetry(), sdk);
   }
 
   /**
@@ -98,18 +98,17 @@ public final class TaskTreeOtel implements AutoCloseable {
 
   /** A builder over an OpenTelemetry the application owns. */
   public static Builder builder(OpenTelemetry openTelemetry) {
-    return new Builder(Objects.requireNonNull(openTelemetry, "openTelemetry"), null);
+    return new Builder(Objects.requireNonNull(openTelemetry, "openTelemetry"), null, null);
   }
 
   /**
-   * A builder over a new OTLP/HTTP SDK (see {@link #otlp(String, Map)}).
+   * A builder over a new OTLP/HTTP SDK (see {@link #otlp(String, Map)}), built by {@link
+   * Builder#build()}.
    *
    * @throws IllegalArgumentException when the endpoint is not an http(s) URL
-   * @throws IllegalStateException when the SDK or OTLP exporter is not on the class path
    */
   public static Builder builder(String endpoint, Map<String, String> headers) {
-    OtelSdk.Owned sdk = OtelSdk.otlp(endpoint, headers);
-    return new Builder(sdk.openTelemetry(), sdk);
+    return new Builder(null, OtelSdk.checkEndpoint(endpoint), Map.copyOf(headers));
   }
 
   /**
@@ -142,13 +141,13 @@ public final class TaskTreeOtel implements AutoCloseable {
    * @return whether everything was exported in time
    */
   public boolean flush(Duration timeout) {
-    return !(owned instanceof OtelSdk.Owned sdk) || sdk.flush(timeout);
+    return owned == null || !(owned instanceof OtelSdk.Owned sdk) || sdk.flush(timeout);
   }
 
   /** Flushes and shuts down the SDK when this instance built it; otherwise does nothing. */
   @Override
   public void close() {
-    if (owned instanceof OtelSdk.Owned sdk) {
+    if (owned != null && owned instanceof OtelSdk.Owned sdk) {
       sdk.close();
     }
   }
@@ -157,20 +156,31 @@ public final class TaskTreeOtel implements AutoCloseable {
     return sink.openRuns();
   }
 
-  /** Settings: content capture (off by default) and the trace URL template. */
+  /**
+   * Settings: content capture (off by default), the trace URL template, and for an OTLP SDK built
+   * here whether metrics are exported too.
+   */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
-    private AutoCloseable owned;
+    private final String endpoint;
+    private final Map<String, String> headers;
     private boolean captureContent;
     private String traceUrlTemplate;
+    private boolean exportMetrics = true;
 
-    private Builder(OpenTelemetry openTelemetry, AutoCloseable owned) {
+    private Builder(OpenTelemetry openTelemetry, String endpoint, Map<String, String> headers) {
       this.openTelemetry = openTelemetry;
-      this.owned = owned;
+      this.endpoint = endpoint;
+      this.headers = headers;
     }
 
-    private Builder owning(AutoCloseable sdk) {
-      this.owned = sdk;
+    /**
+     * Whether the OTLP SDK built here also exports metrics to {@code /v1/metrics} (default yes).
+     * Turn it off for trace-only backends such as Langfuse and Phoenix. Ignored for an
+     * OpenTelemetry the application owns: its SDK decides.
+     */
+    public Builder exportMetrics(boolean export) {
+      this.exportMetrics = export;
       return this;
     }
 
@@ -201,9 +211,17 @@ public final class TaskTreeOtel implements AutoCloseable {
       return this;
     }
 
-    /** The configured instance. */
+    /**
+     * The configured instance; builds the OTLP SDK when this builder has an endpoint.
+     *
+     * @throws IllegalStateException when the SDK or OTLP exporter is not on the class path
+     */
     public TaskTreeOtel build() {
-      return new TaskTreeOtel(this);
+      if (openTelemetry != null) {
+        return new TaskTreeOtel(this, openTelemetry, null);
+      }
+      OtelSdk.Owned sdk = OtelSdk.otlp(endpoint, headers, exportMetrics);
+      return new TaskTreeOtel(this, sdk.openTelemetry(), sdk);
     }
   }
 }
