@@ -1,6 +1,7 @@
 package dev.tasktree.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tasktree.redis.RedisStore;
@@ -113,14 +114,22 @@ class DemoJarIT {
       assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/");
       assertThat(traceId).isNotNull();
       try (HttpClient client = HttpClient.newHttpClient()) {
-        HttpResponse<String> traces =
-            client.send(
-                HttpRequest.newBuilder(URI.create(url + "api/traces"))
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(traces.statusCode()).isEqualTo(200);
-        assertThat(traces.body()).contains("\"id\":\"" + traceId + "\"", "\"status\":\"OK\"");
+        String id = traceId;
+        String base = url;
+        // the server may still be indexing, or see the file before the writer's last line
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () -> {
+                  HttpResponse<String> traces =
+                      client.send(
+                          HttpRequest.newBuilder(URI.create(base + "api/traces"))
+                              .timeout(Duration.ofSeconds(10))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  assertThat(traces.statusCode()).isEqualTo(200);
+                  assertThat(traces.body()).contains("\"id\":\"" + id + "\"", "\"status\":\"OK\"");
+                });
         HttpResponse<String> page =
             client.send(
                 HttpRequest.newBuilder(URI.create(url)).build(),
