@@ -90,6 +90,9 @@ public final class TraceServer implements AutoCloseable {
               config.routes.get("/api/traces", this::list);
               config.routes.get("/api/traces/{id}", this::trace);
               config.routes.get("/api/traces/{id}/events", this::events);
+              config.routes.get(
+                  "/api/traces/{id}/download",
+                  ctx -> TraceDownload.send(ctx, validId(ctx), index.file(validId(ctx))));
               config.routes.get("/", this::page);
               config.routes.get("/traces/{id}", this::page);
               config.routes.get("/ui/<path>", this::asset);
@@ -305,7 +308,8 @@ public final class TraceServer implements AutoCloseable {
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
     Loaded loaded = load(id);
-    json(ctx, g -> JsonViews.trace(g, loaded.entry, loaded.trace, loaded.offset));
+    var shape = TraceShape.read(index.file(id));
+    json(ctx, g -> JsonViews.trace(g, loaded.entry, loaded.trace, loaded.offset, shape));
   }
 
   private void events(Context ctx) throws IOException {
