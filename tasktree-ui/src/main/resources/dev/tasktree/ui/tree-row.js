@@ -17,13 +17,18 @@ export function shownStatus(model, s) {
   return s.status;
 }
 
-function rollupText(r, own) {
+function rollupText(r, s) {
   if (!r) return null;
+  const a = s.attributes;
+  const own = s.error ? 1 : 0;
+  const same = r.llm === (isLlm(s) ? 1 : 0) && r.input === Number(a[INPUT_TOKENS] || 0)
+    && r.output === Number(a[OUTPUT_TOKENS] || 0) && r.errors === own;
+  if (same) return null; // nothing below adds to what the row shows itself
   const parts = [];
   if (r.llm) parts.push(`${r.llm} LLM`);
   if (r.input || r.output) parts.push(`${fmt.count(r.input + r.output)} tok`);
   if (r.cost) parts.push(fmt.cost(r.cost));
-  if (r.errors - own) parts.push(`${r.errors - own} err`);
+  if (r.errors - own) parts.push(`${r.errors - own} err below`);
   return parts.length ? `Σ ${parts.join(' · ')}` : null;
 }
 
@@ -62,8 +67,7 @@ export function renderRow(view, s, i) {
   }
   const label = h('div', { class: 'cell-name' });
   label.style.paddingLeft = `${s.depth * 16 + 4}px`;
-  const own = s.error ? 1 : 0;
-  const roll = hasKids && !s.ghost ? rollupText(model.rollup(s), own) : null;
+  const roll = hasKids && !s.ghost ? rollupText(model.rollup(s), s) : null;
   append(label,
     toggle,
     statusGlyph(status),
