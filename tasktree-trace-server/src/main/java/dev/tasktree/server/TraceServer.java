@@ -95,6 +95,7 @@ public final class TraceServer implements AutoCloseable {
                   ctx -> TraceDownload.send(ctx, validId(ctx), index.file(validId(ctx))));
               config.routes.get("/", this::page);
               config.routes.get("/traces/{id}", this::page);
+              config.routes.get("/compare", this::page);
               config.routes.get("/ui/<path>", this::asset);
               config.routes.exception(ApiException.class, this::apiError);
               config.routes.exception(Exception.class, this::unexpected);
@@ -309,7 +310,16 @@ public final class TraceServer implements AutoCloseable {
     String id = validId(ctx);
     Loaded loaded = load(id);
     var shape = TraceShape.read(index.file(id));
-    json(ctx, g -> JsonViews.trace(g, loaded.entry, loaded.trace, loaded.offset, shape));
+    boolean compact = "compact".equals(ctx.queryParam("form"));
+    json(
+        ctx,
+        g -> {
+          if (compact) {
+            CompactJson.trace(g, loaded.entry, loaded.trace, loaded.offset, shape);
+          } else {
+            JsonViews.trace(g, loaded.entry, loaded.trace, loaded.offset, shape);
+          }
+        });
   }
 
   private void events(Context ctx) throws IOException {

@@ -37,6 +37,7 @@ class RunViewTest {
   static String future;
   static String shaped;
   static String models;
+  static String modelsAgain;
 
   @BeforeAll
   static void start() throws Exception {
@@ -72,13 +73,14 @@ class RunViewTest {
             .start(10, "w", "r", "waiting", "Call", "future run > waiting")
             .write(dir, false);
     shaped = shapedRun();
-    models = modelsRun();
+    models = modelsRun(PAST, "OK");
+    modelsAgain = modelsRun(PAST.plus(Duration.ofHours(1)), "FAIL");
     server = TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0));
     base = "http://127.0.0.1:" + server.port();
     Http http = new Http(server);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> http.json("/api/health").path("traces").asInt() == 5);
+        .until(() -> http.json("/api/health").path("traces").asInt() == 6);
     driver = Browser.start();
   }
 
@@ -118,11 +120,11 @@ class RunViewTest {
         .write(dir, true);
   }
 
-  static String modelsRun() throws Exception {
+  static String modelsRun(Instant t0, String reviewStatus) throws Exception {
     String t = "two models";
     String seq = t + " > Sequence";
     TraceFiles f =
-        TraceFiles.trace(t, PAST)
+        TraceFiles.trace(t, t0)
             .start(0, "r", null, t, "Tree", t)
             .start(1, "s", "r", "Sequence", "Sequence", seq)
             .start(2, "d", "s", "draft", "LLM", seq + " > draft")
@@ -137,7 +139,7 @@ class RunViewTest {
             "OK",
             Map.of("text", "a draft", "sections", List.of("intro", "body", "end")),
             llm("gpt-a", 100, 20, 0.01))
-        .end(4000, "v", "OK", Map.of("text", "a review"), llm("gpt-a", 50, 10, 0.005))
+        .end(4000, "v", reviewStatus, Map.of("text", "a review"), llm("gpt-a", 50, 10, 0.005))
         .start(4001, "q", "s", "quickest", "Race", seq + " > quickest")
         .start(4002, "fast", "q", "fast", "LLM", seq + " > quickest > fast")
         .start(4002, "slow", "q", "slow", "Call", seq + " > quickest > slow")
@@ -549,5 +551,62 @@ class RunViewTest {
       }
     }
     assertThat(critical).containsExactly("two models", "Sequence", "quickest", "slow");
+  }
+
+  // ---- timeline zoom and pan ----
+
+  @Test
+  void brushingTheAxisZoomsTheWaterfallAndTheKeysPanAndReset() throws Exception {
+    open(models);
+    assertThat(row("quickest").get("left")).isNotNull();
+    WebElement axis = one("#axis");
+    int width = axis.getSize().getWidth();
+    new org.openqa.selenium.interactions.Actions(driver)
+        .moveToElement(axis, -width / 2 + 1, 0)
+        .clickAndHold()
+        .moveByOffset(width / 4, 0)
+        .release()
+        .perform();
+    await().until(() -> !one("#zoom-label").getText().isEmpty());
+    assertThat(row("quickest").get("left")).isNull(); // after the window: no bar
+    Map<String, Object> draft = row("draft");
+    assertThat(
+            ((Number) draft.get("right")).doubleValue()
+                - ((Number) draft.get("left")).doubleValue())
+        .isGreaterThan(90);
+    // the window starts where the drag started (a pixel in: a few ms) and spans a quarter
+    assertThat(all("#axis .tick").getFirst().getText()).matches("\\d+(\\.\\d+)? (µs|ms)");
+    assertThat(all("#axis .tick").get(1).getText()).matches("2\\d\\d ms");
+    Browser.screenshot(driver, "run-zoomed");
+    WebElement tree = one("#tree");
+    tree.click();
+    tree.sendKeys("]]]");
+    await().until(() -> row("quickest").get("left") != null);
+    assertThat(row("draft").get("left")).isNull();
+    tree.sendKeys("0");
+    await().until(() -> one("#zoom-label").getText().isEmpty());
+    assertThat(row("draft").get("left")).isNotNull();
+    assertThat(row("quickest").get("left")).isNotNull();
+  }
+
+  // ---- compare two runs; p50 / p95 per node ----
+
+  @Test
+  void twoRunsOfATreeCompareNodeByNodeWithTheirRecentPercentiles() throws Exception {
+    open(models);
+    one("#compare-run").click();
+    await().until(() -> !all("#stats-table tbody tr").isEmpty());
+    assertThat(one("#stats-caption").getText()).contains("last 2 runs");
+    WebElement review = one("#stats-table tr[data-key='two models > Sequence > review']");
+    assertThat(review.getText()).contains("2").contains("3.00 s");
+    driver.get(base + "/compare?a=" + models + "&b=" + modelsAgain);
+    await().until(() -> !all("#compare-table tbody tr").isEmpty());
+    WebElement differs = one("#compare-table tr[data-key='two models > Sequence > review']");
+    assertThat(differs.getAttribute("class")).contains("differs");
+    assertThat(differs.getText()).contains("OK").contains("FAIL").contains("status");
+    WebElement same = one("#compare-table tr[data-key='two models > Sequence > draft']");
+    assertThat(same.getAttribute("class")).doesNotContain("differs");
+    assertThat(same.getText()).contains("+0 µs").contains("997 ms");
+    Browser.screenshot(driver, "compare");
   }
 }

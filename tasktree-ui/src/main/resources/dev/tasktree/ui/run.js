@@ -7,6 +7,7 @@ import * as fmt from './format.js';
 import { isError, isLlm, TraceModel } from './model.js';
 import { renderRunHeader } from './run-header.js';
 import { legend } from './status.js';
+import { createTimeline } from './timeline.js';
 import { cssSafe, renderRow, ROW } from './tree-row.js';
 
 const OVERSCAN = 12;
@@ -43,7 +44,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
   const llmOnly = h('input', { type: 'checkbox', id: 'llm-only' });
   const expandAll = h('button', { type: 'button', id: 'expand-all' }, 'Expand all');
   const collapseAll = h('button', { type: 'button', id: 'collapse-all' }, 'Collapse all');
-  const axis = h('div', { class: 'axis' });
+  const timeline = createTimeline(() => schedule());
   const rows = h('div', { class: 'rows', role: 'presentation' });
   const noMatch = h('div', { class: 'no-match muted', id: 'no-match', hidden: true }, 'No matching spans.');
   // The focusable element is the tree: keyboard focus stays on it, the selected row is its
@@ -63,11 +64,13 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
         h('label', { class: 'check' }, errorsOnly, ' Errors only'),
         h('label', { class: 'check' }, llmOnly, ' LLM only'),
         h('label', { class: 'check', title: 'The chain of spans that decided when the run ended' }, critical, ' Critical path'),
+        timeline.controls,
         h('span', { class: 'spacer' }), expandAll, collapseAll),
       legend(), announcer,
       h('div', { class: 'split' },
         h('div', { class: 'tree-pane' },
-          h('div', { class: 'tree-head' }, h('div', null, 'Span'), h('div', { class: 'num' }, 'Duration'), axis),
+          h('div', { class: 'tree-head minimap-row' }, h('div', null), h('div', null), timeline.minimap),
+          h('div', { class: 'tree-head' }, h('div', null, 'Span'), h('div', { class: 'num' }, 'Duration'), timeline.axis),
           scroller),
         detail));
   }
@@ -77,13 +80,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
   }
 
   function renderAxis() {
-    clear(axis);
-    const span = model.endUs() - model.startUs;
-    for (const f of [0, 0.25, 0.5, 0.75]) {
-      const tick = h('span', { class: 'tick' }, fmt.duration(span * f));
-      tick.style.left = `${f * 100}%`;
-      axis.appendChild(tick);
-    }
+    timeline.render(model);
   }
 
   // ---- visible rows ----
@@ -157,6 +154,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     onSelect: (s) => select(s, false),
   };
   let positions = new Map();
+  const rowCache = new Map(); // span id -> {el, sig} of the rows on screen
 
   function renderRows() {
     if (!model) return;
@@ -164,10 +162,32 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     const height = scroller.clientHeight || 600;
     const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
     const last = Math.min(visible.length, Math.ceil((top + height) / ROW) + OVERSCAN);
-    rowView.winStart = model.startUs;
-    rowView.winUs = model.endUs() - model.startUs;
-    clear(rows);
-    for (let i = first; i < last; i++) rows.appendChild(renderRow(rowView, visible[i], i));
+    const win = timeline.window(model);
+    rowView.winStart = win.start;
+    rowView.winUs = win.us;
+    // Rows already on screen are kept (moved, not rebuilt) unless what they show changed.
+    const live = model.running() ? Math.floor(model.nowUs() / 250000) : 0;
+    const wanted = new Map();
+    for (let i = first; i < last; i++) {
+      const s = visible[i];
+      const sig = [s.status, s.endUs, s.logs.length, selected === s, matchSet.has(s.id), rowView.current === s,
+        criticalSet ? criticalSet.has(s.id) : false, collapsed.has(s.id), model.kids(s).length, needle,
+        win.start, win.us, s.endUs === null ? live : 0, model.summary.status, positions.get(s.id)].join('|');
+      const cached = rowCache.get(s.id);
+      const el = cached && cached.sig === sig ? cached.el : renderRow(rowView, s, i);
+      rowCache.set(s.id, { el, sig });
+      el.style.transform = `translateY(${i * ROW}px)`;
+      wanted.set(s.id, el);
+    }
+    for (const [spanId, entry] of rowCache) {
+      if (wanted.get(spanId) !== entry.el) rowCache.delete(spanId);
+    }
+    for (const child of [...rows.children]) if (wanted.get(child.dataset.spanId) !== child) child.remove();
+    let cursor = rows.firstChild;
+    for (const el of wanted.values()) {
+      if (el === cursor) cursor = cursor.nextSibling;
+      else rows.insertBefore(el, cursor);
+    }
     // The selected row is the tree's active descendant while it is rendered.
     const active = selected && visible.indexOf(selected) >= first && visible.indexOf(selected) < last;
     if (active) scroller.setAttribute('aria-activedescendant', `row-${cssSafe(selected.id)}`);
@@ -281,6 +301,11 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       case 'Enter': case ' ':
         if (selected && model.kids(selected).length) toggleSpan(selected);
         break;
+      case '+': case '=': timeline.zoom(0.5); break;
+      case '-': timeline.zoom(2); break;
+      case '0': timeline.reset(); break;
+      case '[': timeline.pan(-0.25); break;
+      case ']': timeline.pan(0.25); break;
       case 'n': step(1); break;
       case 'N': step(-1); break;
       default: return;
@@ -381,6 +406,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       if (destroyed) return;
       const keepId = selected ? selected.id : null;
       model = new TraceModel(trace);
+      rowCache.clear();
       selected = keepId ? model.spans.get(keepId) || null : null;
       if (criticalSet) criticalSet = criticalPath();
       if (needle) runSearch();
@@ -411,6 +437,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     }
     if (destroyed) return;
     model = new TraceModel(trace);
+    performance.mark('tt:model');
     document.title = `${model.summary.name} · TaskTree`;
     for (const s of model.spans.values()) autoCollapse(s);
     layout();
@@ -423,7 +450,12 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       select(target);
     }
     renderRows();
+    performance.mark('tt:rendered');
     scroller.addEventListener('scroll', schedule, { passive: true });
+    scroller.addEventListener('wheel', (e) => {
+      const wf = scroller.querySelector('.cell-wf');
+      if (wf) timeline.wheel(e, wf.getBoundingClientRect());
+    }, { passive: false });
     window.addEventListener('resize', schedule);
     scroller.addEventListener('keydown', onKey);
     document.addEventListener('keydown', onGlobalKey);

@@ -54,7 +54,7 @@ export function renderRow(view, s, i) {
     'aria-level': s.depth + 1, 'aria-expanded': hasKids ? String(open) : null,
     'aria-selected': String(view.selected === s), 'aria-setsize': view.setSize(s), 'aria-posinset': view.posInSet(s),
   });
-  el.style.top = `${i * ROW}px`;
+  el.style.transform = `translateY(${i * ROW}px)`;
   let toggle;
   if (hasKids) {
     toggle = h('button', {
