@@ -580,7 +580,7 @@ class RunViewTest {
     Browser.screenshot(driver, "run-zoomed");
     WebElement tree = one("#tree");
     tree.click();
-    tree.sendKeys("]]]");
+    tree.sendKeys("]]]]]]"); // half a window each
     await().until(() -> row("quickest").get("left") != null);
     assertThat(row("draft").get("left")).isNull();
     tree.sendKeys("0");

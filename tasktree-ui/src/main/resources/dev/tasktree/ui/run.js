@@ -304,8 +304,8 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       case '+': case '=': timeline.zoom(0.5); break;
       case '-': timeline.zoom(2); break;
       case '0': timeline.reset(); break;
-      case '[': timeline.pan(-0.25); break;
-      case ']': timeline.pan(0.25); break;
+      case '[': timeline.pan(-0.5); break;
+      case ']': timeline.pan(0.5); break;
       case 'n': step(1); break;
       case 'N': step(-1); break;
       default: return;
