@@ -63,7 +63,7 @@ final class BrowserFigures {
         driver.get("http://127.0.0.1:" + server.port() + "/traces/" + hundred);
         waitFor(driver, ".row");
         driver.findElement(By.id("expand-all")).click();
-        waitFor(driver, ".row:nth-child(30)");
+        waitFor(driver, ".row:nth-child(20)");
         frames(driver, "scroll the expanded 100,000-span tree", "document.getElementById('tree')");
       }
       try (TraceServer server =

@@ -1,5 +1,6 @@
 // The detail panel of the selected span.
 import { copyButton, downloadLink } from './clipboard.js';
+import { isoFromUs } from './compact.js';
 import { h, highlighted } from './dom.js';
 import * as fmt from './format.js';
 import { jsonTree } from './json-tree.js';
@@ -40,7 +41,7 @@ function durationText(model, span) {
 
 function endedText(model, span) {
   switch (model.openState(span)) {
-    case null: return fmt.absolute(span.end);
+    case null: return fmt.absolute(span.end ?? isoFromUs(span.endUs));
     case 'running': return 'still running';
     case 'interrupted': return `never: the run was interrupted (its last event was at +${fmt.duration(model.endUs() - model.startUs)})`;
     default: return `never: abandoned, the run ended at +${fmt.duration(model.endUs() - model.startUs)} without it`;
@@ -96,7 +97,7 @@ export function renderDetail(model, span, needle) {
   panel.appendChild(kv([
     ['Path', h('span', { class: 'mono' }, highlighted(span.path || '', needle))],
     ['Span', h('span', { class: 'mono' }, span.id)],
-    ['Started', `${fmt.absolute(span.start)}  (+${fmt.duration(offset)})`],
+    ['Started', `${fmt.absolute(span.start ?? isoFromUs(span.startUs))}  (+${fmt.duration(offset)})`],
     ['Ended', endedText(model, span)],
     ['Duration', h('span', { id: 'detail-duration' }, durationText(model, span))],
     attempt !== undefined ? ['Attempt', `#${Number(attempt) + 1}`] : null,
@@ -153,7 +154,8 @@ export function renderDetail(model, span, needle) {
 function spanJson(span) {
   return {
     id: span.id, parentId: span.parentId, name: span.name, kind: span.kind, path: span.path,
-    start: span.start, end: span.end, status: span.status, data: span.data, error: span.error,
-    logs: span.logs, attributes: span.attributes, children: span.children.map((c) => c.id),
+    start: span.start ?? isoFromUs(span.startUs), end: span.end ?? isoFromUs(span.endUs), status: span.status,
+    data: span.data, error: span.error,
+    logs: span.logs.map((l) => ({ ...l, time: l.time ?? isoFromUs(l.timeUs) })), attributes: span.attributes, children: span.children.map((c) => c.id),
   };
 }
