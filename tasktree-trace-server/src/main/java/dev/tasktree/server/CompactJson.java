@@ -31,6 +31,8 @@ import java.util.Map;
  */
 final class CompactJson {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = TraceJson.newMapper();
+
   private CompactJson() {}
 
   static void trace(JsonGenerator g, IndexEntry entry, Trace trace, long offset, JsonNode shape)
@@ -149,7 +151,7 @@ final class CompactJson {
     if (node == null || node.isMissingNode()) {
       g.writeNull();
     } else {
-      TraceJson.MAPPER.writeTree(g, node);
+      JSON.writeTree(g, node);
     }
   }
 

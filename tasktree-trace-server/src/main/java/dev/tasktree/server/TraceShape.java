@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 final class TraceShape {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = TraceJson.newMapper();
+
   /** A first line longer than this is not searched for a shape (the trace still opens). */
   static final int MAX_FIRST_LINE = 8 << 20;
 
@@ -45,7 +47,7 @@ final class TraceShape {
       }
     }
     try {
-      JsonNode first = TraceJson.MAPPER.readTree(line.toByteArray());
+      JsonNode first = JSON.readTree(line.toByteArray());
       JsonNode shape = first == null ? null : first.get("shape");
       return shape != null && shape.isObject() ? shape : null;
     } catch (IOException e) {

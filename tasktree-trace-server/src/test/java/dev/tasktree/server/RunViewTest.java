@@ -531,7 +531,7 @@ class RunViewTest {
                 + "a.addEventListener('click', e => e.preventDefault());"
                 + "a.click(); URL.createObjectURL = make;"
                 + "blob.text().then(done);");
-    var span = dev.tasktree.trace.TraceJson.MAPPER.readTree((String) downloaded);
+    var span = dev.tasktree.trace.TraceJson.newMapper().readTree((String) downloaded);
     assertThat(span.path("id").asText()).isEqualTo("d");
     assertThat(span.path("attributes").path("gen_ai.request.model").asText()).isEqualTo("gpt-a");
     assertThat(one("#download-run").getAttribute("href"))

@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class TraceFiles {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = TraceJson.newMapper();
+
   private final String id;
   private final Instant t0;
   private final List<String> lines = new ArrayList<>();
@@ -29,7 +31,7 @@ final class TraceFiles {
   private TraceFiles(String name, Instant t0, JsonNode shape) {
     this.id = TraceIds.create(name, t0);
     this.t0 = t0;
-    ObjectNode first = TraceJson.MAPPER.createObjectNode();
+    ObjectNode first = JSON.createObjectNode();
     first.put("v", 1).put("type", "trace").put("id", id).put("time", t0.toString());
     first.put("name", name);
     if (shape != null) {
@@ -57,7 +59,7 @@ final class TraceFiles {
   }
 
   TraceFiles start(long ms, String span, String parent, String name, String kind, String path) {
-    ObjectNode n = TraceJson.MAPPER.createObjectNode();
+    ObjectNode n = JSON.createObjectNode();
     n.put("type", "start").put("time", at(ms)).put("span", span).put("parent", parent);
     n.put("name", name).put("kind", kind).put("path", path);
     lines.add(n.toString());
@@ -65,16 +67,16 @@ final class TraceFiles {
   }
 
   TraceFiles end(long ms, String span, String status, Object data, Map<String, ?> attrs) {
-    ObjectNode n = TraceJson.MAPPER.createObjectNode();
+    ObjectNode n = JSON.createObjectNode();
     n.put("type", "end").put("time", at(ms)).put("span", span).put("status", status);
-    n.set("data", TraceJson.MAPPER.valueToTree(data));
+    n.set("data", JSON.valueToTree(data));
     if (status.equals("FAIL")) {
       ObjectNode error = n.putObject("error");
       error.put("type", "java.lang.IllegalStateException").put("message", "failed: " + span);
       error.put("stack", "java.lang.IllegalStateException: failed\n\tat Fixture.run");
     }
     if (attrs != null && !attrs.isEmpty()) {
-      n.set("attrs", TraceJson.MAPPER.valueToTree(attrs));
+      n.set("attrs", JSON.valueToTree(attrs));
     }
     lines.add(n.toString());
     return this;
@@ -85,7 +87,7 @@ final class TraceFiles {
   }
 
   TraceFiles log(long ms, String span, String message) {
-    ObjectNode n = TraceJson.MAPPER.createObjectNode();
+    ObjectNode n = JSON.createObjectNode();
     n.put("type", "log").put("time", at(ms)).put("span", span).put("level", "INFO");
     n.put("message", message);
     lines.add(n.toString());
@@ -93,7 +95,7 @@ final class TraceFiles {
   }
 
   TraceFiles traceEnd(long ms, String status) {
-    ObjectNode n = TraceJson.MAPPER.createObjectNode();
+    ObjectNode n = JSON.createObjectNode();
     n.put("type", "trace_end").put("time", at(ms)).put("status", status).putNull("data");
     lines.add(n.toString());
     return this;
@@ -114,7 +116,7 @@ final class TraceFiles {
 
   /** A shape node: {@code {"kind", "name", "path", "details", "children"}}. */
   static ObjectNode node(String kind, String name, String path, ObjectNode... children) {
-    ObjectNode n = TraceJson.MAPPER.createObjectNode();
+    ObjectNode n = JSON.createObjectNode();
     n.put("kind", kind).put("name", name).put("path", path);
     n.putObject("details");
     ArrayNode kids = n.putArray("children");
