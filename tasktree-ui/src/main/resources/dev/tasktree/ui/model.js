@@ -230,6 +230,19 @@ export class TraceModel {
     }).sort((x, y) => y.calls - x.calls || x.model.localeCompare(y.model));
   }
 
+  /** The spans that decided the run's end: from the root, each time the child that ended last. */
+  criticalPath() {
+    const set = new Set();
+    let s = this.roots[0];
+    while (s) {
+      set.add(s.id);
+      let last = null;
+      for (const c of s.children) if (!last || this.spanEndUs(c) >= this.spanEndUs(last)) last = c;
+      s = last;
+    }
+    return set;
+  }
+
   /** Every span, depth first in start order. */
   *walk() {
     const stack = [...this.roots].reverse();

@@ -8,6 +8,7 @@ import { isError, isLlm, TraceModel } from './model.js';
 import { renderRunHeader } from './run-header.js';
 import { legend } from './status.js';
 import { createTimeline } from './timeline.js';
+import { treeKeys } from './tree-keys.js';
 import { cssSafe, renderRow, ROW } from './tree-row.js';
 
 const OVERSCAN = 12;
@@ -277,41 +278,14 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
   }
 
   // ---- keyboard ----
-  function onKey(e) {
-    if (!model) return;
-    const i = selected ? visible.indexOf(selected) : -1;
-    const go = (j) => { if (visible[j]) select(visible[j]); };
-    switch (e.key) {
-      case 'ArrowDown': go(Math.min(visible.length - 1, i + 1)); break;
-      case 'ArrowUp': go(Math.max(0, i - 1)); break;
-      case 'Home': go(0); break;
-      case 'End': go(visible.length - 1); break;
-      case 'PageDown': go(Math.min(visible.length - 1, i + Math.floor(scroller.clientHeight / ROW))); break;
-      case 'PageUp': go(Math.max(0, i - Math.floor(scroller.clientHeight / ROW))); break;
-      case 'ArrowRight':
-        if (!selected) go(0);
-        else if (model.kids(selected).length && collapsed.has(selected.id)) toggleSpan(selected, true);
-        else if (model.kids(selected).length) go(i + 1);
-        break;
-      case 'ArrowLeft':
-        if (!selected) break;
-        if (model.kids(selected).length && !collapsed.has(selected.id)) toggleSpan(selected, false);
-        else if (selected.parent) select(selected.parent);
-        break;
-      case 'Enter': case ' ':
-        if (selected && model.kids(selected).length) toggleSpan(selected);
-        break;
-      case '+': case '=': timeline.zoom(0.5); break;
-      case '-': timeline.zoom(2); break;
-      case '0': timeline.reset(); break;
-      case '[': timeline.pan(-0.5); break;
-      case ']': timeline.pan(0.5); break;
-      case 'n': step(1); break;
-      case 'N': step(-1); break;
-      default: return;
-    }
-    e.preventDefault();
-  }
+  const onKey = treeKeys({
+    get model() { return model; },
+    get selected() { return selected; },
+    get visible() { return visible; },
+    pageRows: () => Math.floor(scroller.clientHeight / ROW),
+    isCollapsed: (span) => collapsed.has(span.id),
+    select, toggle: toggleSpan, step, timeline,
+  });
 
   function onGlobalKey(e) {
     if (e.key === '/' && document.activeElement !== searchBox && !(e.target instanceof HTMLInputElement)) {
@@ -375,18 +349,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     announcer.textContent = text;
   }
 
-  /** The spans that decided the run's end: from the root, each time the child that ended last. */
-  function criticalPath() {
-    const set = new Set();
-    let s = model.roots[0];
-    while (s) {
-      set.add(s.id);
-      let last = null;
-      for (const c of s.children) if (!last || model.spanEndUs(c) >= model.spanEndUs(last)) last = c;
-      s = last;
-    }
-    return set;
-  }
+
 
   let dirtyFrame = 0;
   function dirty() {
@@ -408,7 +371,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       model = new TraceModel(trace);
       rowCache.clear();
       selected = keepId ? model.spans.get(keepId) || null : null;
-      if (criticalSet) criticalSet = criticalPath();
+      if (criticalSet) criticalSet = model.criticalPath();
       if (needle) runSearch();
       computeVisible();
       renderHeader();
@@ -477,7 +440,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     prevBtn.addEventListener('click', () => { if (searchBox.value.trim().toLowerCase() !== needle) runSearch(); step(-1); });
     errorsOnly.addEventListener('change', () => { filters.errors = errorsOnly.checked; computeVisible(); schedule(); });
     llmOnly.addEventListener('change', () => { filters.llm = llmOnly.checked; computeVisible(); schedule(); });
-    critical.addEventListener('change', () => { criticalSet = critical.checked ? criticalPath() : null; schedule(); });
+    critical.addEventListener('change', () => { criticalSet = critical.checked ? model.criticalPath() : null; schedule(); });
     expandAll.addEventListener('click', () => {
       for (const s of model.spans.values()) if (s.children.length) touched.add(s.id);
       collapsed.clear();
