@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +40,6 @@ final class CompactJson {
     Map<String, Integer> strings = new HashMap<>();
     List<String> table = new ArrayList<>();
     List<Span> order = new ArrayList<>(trace.summary().spanCount());
-    Map<Span, Integer> index = new IdentityHashMap<>();
     Deque<Span> stack = new ArrayDeque<>();
     List<Span> roots = trace.roots();
     for (int i = roots.size() - 1; i >= 0; i--) {
@@ -49,7 +47,6 @@ final class CompactJson {
     }
     while (!stack.isEmpty()) {
       Span span = stack.pop();
-      index.put(span, order.size());
       order.add(span);
       List<Span> children = span.children();
       for (int i = children.size() - 1; i >= 0; i--) {
