@@ -223,14 +223,21 @@ class RunViewTest {
     return rows().stream().filter(r -> r.get("name").equals(name)).findFirst().orElseThrow();
   }
 
+  /** Clicks the row; a row redrawn meanwhile (a live run reloads when it ends) is found again. */
   static void click(String name) {
     row(name);
-    all(".row").stream()
-        .filter(r -> r.findElement(By.cssSelector(".name")).getText().equals(name))
-        .findFirst()
-        .orElseThrow()
-        .click();
-    await().until(() -> one(".row.selected .name").getText().equals(name));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            () -> {
+              all(".row").stream()
+                  .filter(r -> r.findElement(By.cssSelector(".name")).getText().equals(name))
+                  .findFirst()
+                  .orElseThrow()
+                  .click();
+              return one(".row.selected .name").getText().equals(name);
+            });
   }
 
   static String detail() {

@@ -9,7 +9,7 @@ import { renderRunHeader } from './run-header.js';
 import { legend } from './status.js';
 import { createTimeline } from './timeline.js';
 import { treeKeys } from './tree-keys.js';
-import { cssSafe, renderRow, ROW } from './tree-row.js';
+import { cssSafe, fillTiming, renderRow, ROW } from './tree-row.js';
 
 const OVERSCAN = 12;
 const BIG_GROUP = 20;
@@ -167,15 +167,16 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     rowView.winStart = win.start;
     rowView.winUs = win.us;
     // Rows already on screen are kept (moved, not rebuilt) unless what they show changed.
-    const live = model.running() ? Math.floor(model.nowUs() / 250000) : 0;
     const wanted = new Map();
     for (let i = first; i < last; i++) {
       const s = visible[i];
       const sig = [s.status, s.endUs, s.logs.length, selected === s, matchSet.has(s.id), rowView.current === s,
         criticalSet ? criticalSet.has(s.id) : false, collapsed.has(s.id), model.kids(s).length, needle,
-        win.start, win.us, s.endUs === null ? live : 0, model.summary.status, positions.get(s.id)].join('|');
+        win.start, win.us, model.summary.status, positions.get(s.id)].join('|');
       const cached = rowCache.get(s.id);
-      const el = cached && cached.sig === sig ? cached.el : renderRow(rowView, s, i);
+      const reuse = cached && cached.sig === sig;
+      const el = reuse ? cached.el : renderRow(rowView, s, i);
+      if (reuse && s.endUs === null) fillTiming(rowView, s, el); // a running span's clock moves on
       rowCache.set(s.id, { el, sig });
       el.style.transform = `translateY(${i * ROW}px)`;
       wanted.set(s.id, el);

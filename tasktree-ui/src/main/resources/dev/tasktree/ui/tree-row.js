@@ -83,27 +83,40 @@ export function renderRow(view, s, i) {
       `${fmt.count(a[INPUT_TOKENS] ?? 0)}→${fmt.count(a[OUTPUT_TOKENS] ?? 0)} tok`, a[COST] ? ` · ${fmt.cost(Number(a[COST]))}` : '') : null,
     roll ? h('span', { class: 'rollup muted small', title: 'totals of this subtree' }, roll) : null,
     s.error ? h('span', { class: 'err-dot', title: s.error.type, 'aria-label': `error ${s.error.type}`, role: 'img' }, '!') : null);
+  const dur = h('div', { class: 'cell-dur num' });
   const wf = h('div', { class: 'cell-wf' });
-  let durText = '';
-  if (!s.ghost) {
-    const end = model.spanEndUs(s);
-    const dur = Math.max(0, end - s.startUs);
-    durText = s.endUs !== null ? fmt.duration(dur) : model.openState(s) === 'running' ? `${fmt.duration(dur)}…` : `${fmt.duration(dur)}+`;
-    const from = (s.startUs - view.winStart) / view.winUs;
-    const to = (end - view.winStart) / view.winUs;
-    if (to >= 0 && from <= 1) {
-      // Clipped to the window; a bar too short to see keeps a minimum width inside the axis.
-      const right = clamp(to);
-      const left = Math.min(clamp(from), right, 1 - MIN_BAR);
-      const bar = h('div', { class: 'bar', title: `${fmt.duration(dur)} at +${fmt.duration(s.startUs - model.startUs)}` });
-      bar.style.left = `${left * 100}%`;
-      bar.style.width = `${Math.max(right - left, MIN_BAR) * 100}%`;
-      wf.appendChild(bar);
-    }
-  }
-  append(el, label, h('div', { class: 'cell-dur num' }, durText), wf);
+  append(el, label, dur, wf);
+  fillTiming(view, s, el);
   el.addEventListener('click', () => view.onSelect(s));
   return el;
+}
+
+/**
+ * Writes a row's duration and waterfall bar. Called again on a running span's row as its clock
+ * advances, so the row stays the same element (a click on it is never lost to a redraw).
+ */
+export function fillTiming(view, s, el) {
+  const { model } = view;
+  const durCell = el.querySelector('.cell-dur');
+  const wf = el.querySelector('.cell-wf');
+  if (s.ghost) return;
+  const end = model.spanEndUs(s);
+  const dur = Math.max(0, end - s.startUs);
+  durCell.textContent = s.endUs !== null ? fmt.duration(dur) : model.openState(s) === 'running' ? `${fmt.duration(dur)}…` : `${fmt.duration(dur)}+`;
+  const from = (s.startUs - view.winStart) / view.winUs;
+  const to = (end - view.winStart) / view.winUs;
+  let bar = wf.firstChild;
+  if (to >= 0 && from <= 1) {
+    // Clipped to the window; a bar too short to see keeps a minimum width inside the axis.
+    const right = clamp(to);
+    const left = Math.min(clamp(from), right, 1 - MIN_BAR);
+    if (!bar) bar = wf.appendChild(h('div', { class: 'bar' }));
+    bar.title = `${fmt.duration(dur)} at +${fmt.duration(s.startUs - model.startUs)}`;
+    bar.style.left = `${left * 100}%`;
+    bar.style.width = `${Math.max(right - left, MIN_BAR) * 100}%`;
+  } else if (bar) {
+    bar.remove();
+  }
 }
 
 function clamp(x) {
