@@ -86,7 +86,7 @@ final class Decorators {
           frame.log(LogLevel.INFO, "not retrying: the failure does not match retryIf");
           return result;
         }
-        Duration delay = policy.backoff().delay(attempt, frame.random());
+        Duration delay = policy.backoff().delay(attempt, frame.random(), result.data());
         if (!delay.isZero()) {
           Thread.sleep(delay);
         }
