@@ -32,7 +32,7 @@ final class KeyRedactor {
   private static final Pattern ASSIGNED =
       Pattern.compile(
           "(?i)(\\bbearer\\s+|\\b(?:api[_-]?key|access[_-]?token|token|secret|password|"
-              + "authorization)[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"',;}]+)");
+              + "authorization)[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"',;}&]+)");
 
   private KeyRedactor() {}
 

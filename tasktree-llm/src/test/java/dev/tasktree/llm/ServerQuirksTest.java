@@ -50,7 +50,10 @@ class ServerQuirksTest extends ScriptedServerTest {
     assertThat(error.message()).contains("without a finish_reason");
     assertThat(events.getLast().done()).isTrue();
     assertThat(events.getLast().error()).isEqualTo(error);
-    assertThat(TraceJson.MAPPER.valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes()).toString())
+    assertThat(
+            TraceJson.MAPPER
+                .valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes())
+                .toString())
         .contains("tasktree.llm.partial_text", "partial answer ");
     assertThat(server.requests("cut").getFirst().outcome())
         .isEqualTo(RecordedRequest.Outcome.DROPPED);
@@ -176,7 +179,9 @@ class ServerQuirksTest extends ScriptedServerTest {
       assertThat(reply.reasoning()).as("stream=" + stream).isEqualTo("Six times seven. ");
       assertThat(reply.usage().reasoningTokens()).isEqualTo(25);
       String trace =
-          TraceJson.MAPPER.valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes()).toString();
+          TraceJson.MAPPER
+              .valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes())
+              .toString();
       assertThat(trace).contains("tasktree.llm.reasoning", "Six times seven.");
       assertThat(trace).contains("\"tasktree.llm.reasoning_tokens\":25");
       if (stream) {

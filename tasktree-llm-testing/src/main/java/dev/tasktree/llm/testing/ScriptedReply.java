@@ -316,6 +316,9 @@ public final class ScriptedReply {
   }
 
   List<String> choiceTexts() {
+    if (s.kind == Kind.STREAM_ERROR_EVENT) {
+      return s.choices; // the text before the error, if any; the message is the error's
+    }
     return s.choices.isEmpty() && s.text != null ? List.of(s.text) : s.choices;
   }
 
