@@ -31,6 +31,12 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
+    only =
+        Arrays.stream(args)
+            .filter(a -> a.startsWith("--only="))
+            .map(a -> a.substring("--only=".length()))
+            .findFirst()
+            .orElse(null);
     Report report = new Report();
     long start = System.nanoTime();
     run("per-node overhead", BenchMain::nodeOverhead, report, quick);
@@ -51,7 +57,13 @@ public final class BenchMain {
     report.print(System.out);
   }
 
+  /** With {@code --only=NAME}, only the sections whose name contains NAME run. */
+  private static String only;
+
   private static void run(String name, Section section, Report report, boolean quick) {
+    if (only != null && !name.contains(only)) {
+      return;
+    }
     System.err.println("running: " + name);
     try {
       section.run(report, quick);
