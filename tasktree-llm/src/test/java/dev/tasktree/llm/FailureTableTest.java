@@ -46,7 +46,9 @@ class FailureTableTest {
               .isEqualTo(category);
         }
       }
-      assertThat(row[4].strip()).as(category + " retryable").isEqualTo(category.retryable() ? "yes" : "no");
+      assertThat(row[4].strip())
+          .as(category + " retryable")
+          .isEqualTo(category.retryable() ? "yes" : "no");
     }
     assertThat(documented).as("every category has a row").isEqualTo(EnumSet.allOf(Category.class));
     assertThat(ErrorMapping.fromCode(null, null, "This model's maximum context length is 8192"))
