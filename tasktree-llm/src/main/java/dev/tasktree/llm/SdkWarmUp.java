@@ -1,10 +1,6 @@
 package dev.tasktree.llm;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.tasktree.Tree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads and initialises, once per JVM, the classes a first model call needs — openai-java's request
  * serialisation and response parsing, OkHttp's call and connection machinery, the SSE reader, the
- * JDK's TLS context — by running one plain and one streamed exchange against a throwaway server on
+ * JDK's TLS context, and TaskTree's own run, Timeout and LLM-node path — by running a one-node tree
+ * (under a Selector and a Timeout) once plain and once streamed against a throwaway server on
  * loopback. Without it the first call after a JVM start spends a second or more loading classes,
  * which a Timeout of a few hundred milliseconds around the first model of a fallback chain charges
  * to that model: it gets no request at all. {@link LlmProvider.Builder#build()} runs it (unless
@@ -71,60 +68,59 @@ final class SdkWarmUp {
     }
   }
 
+  private static final int EXCHANGES = 2;
+
   private static void warm() throws Exception {
     SSLContext.getDefault();
     try (ServerSocket server = new ServerSocket()) {
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
       server.setSoTimeout(5_000);
       Thread responder = Thread.ofVirtual().name("tasktree-llm-warm-up").start(() -> serve(server));
-      OpenAIClient client =
-          OpenAIOkHttpClient.builder()
+      try (LlmProvider provider =
+          LlmProvider.builder("warm-up")
               .baseUrl("http://127.0.0.1:" + server.getLocalPort() + "/v1")
-              .apiKey("warm-up")
-              .maxRetries(0)
               .timeout(Duration.ofSeconds(5))
-              .build();
-      try {
-        ChatCompletionCreateParams request =
-            ChatRequests.build(
-                "warm-up",
-                LlmParams.defaults().temperature(0).maxTokens(1).seed(1).stop("x"),
-                List.of(
-                    Message.system("s"),
-                    Message.user("u"),
-                    Message.assistant("a", List.of(new ToolCall("c", "f", "{}"))),
-                    Message.tool("c", "r")),
-                List.<ToolSpec<Object>>of(),
-                new ChatRequests.Options(null, true, null, null, 1, false));
-        ModelTurn.of(client.chat().completions().create(request), "warm-up", Duration.ZERO);
-        StreamAccumulator acc = new StreamAccumulator();
-        try (StreamResponse<ChatCompletionChunk> stream =
-            client.chat().completions().createStreaming(request)) {
-          stream.stream().forEach(chunk -> acc.add(chunk, event -> {}));
+              .warmUp(false)
+              .build()) {
+        LlmModel model = LlmModel.of(provider, "warm-up");
+        ToolSpec<Object> tool =
+            ToolSpec.of("f", "warm-up", "{\"type\":\"object\"}", (b, args) -> "r");
+        // The path of a real first run: a tree, a selector, a Timeout's hand-off, the node with a
+        // tool, the SDK, OkHttp, the response and SSE parsing — plain, then streamed.
+        for (boolean stream : new boolean[] {false, true}) {
+          LlmNode<Object> node =
+              Llm.chat(model, (Object b) -> List.of(Message.system("s"), Message.user("u")))
+                  .tool(tool)
+                  .maxIterations(1);
+          Tree.<Object>named("tasktree-llm-warm-up")
+              .selector()
+              .timeout(Duration.ofSeconds(5))
+              .node(stream ? node.stream() : node)
+              .end()
+              .build()
+              .run(new Object());
         }
-        acc.finish("warm-up", Duration.ZERO, null);
         ErrorMapping.map(new IOException("warm-up"), "warm-up", false);
       } finally {
-        client.close();
         responder.join(5_000);
       }
     }
   }
 
-  /** Answers the two warm-up requests: a completion, then an event stream. */
+  /** Answers the warm-up requests: a completion, or an event stream when one is asked for. */
   private static void serve(ServerSocket server) {
-    for (String body : new String[] {COMPLETION, null}) {
+    for (int i = 0; i < EXCHANGES; i++) {
       try (Socket socket = server.accept()) {
         socket.setSoTimeout(5_000);
-        readRequest(socket.getInputStream());
+        boolean stream = readRequest(socket.getInputStream()).contains("\"stream\":true");
         OutputStream out = socket.getOutputStream();
         String response =
-            body != null
+            !stream
                 ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
                     + "Content-Length: "
-                    + body.getBytes(StandardCharsets.UTF_8).length
+                    + COMPLETION.getBytes(StandardCharsets.UTF_8).length
                     + "\r\n\r\n"
-                    + body
+                    + COMPLETION
                 : "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
                     + "data: "
                     + CHUNK
@@ -137,8 +133,8 @@ final class SdkWarmUp {
     }
   }
 
-  /** Reads the request head and its Content-Length body. */
-  private static void readRequest(InputStream in) throws IOException {
+  /** Reads the request head and its Content-Length body; returns the body. */
+  private static String readRequest(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     int c;
     while ((c = in.read()) >= 0) {
@@ -153,6 +149,6 @@ final class SdkWarmUp {
         length = Integer.parseInt(line.substring(15).trim());
       }
     }
-    in.readNBytes(length);
+    return new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 }

@@ -34,7 +34,9 @@ class FirstRunInFreshJvmTest {
           .end()
           .build();
       // spotless:on
+      long start = System.nanoTime();
       Result result = chain.run(new Chat("q"));
+      System.out.println("TOOK " + (System.nanoTime() - start) / 1_000_000 + " ms");
       System.out.println(
           "RESULT "
               + (result.isOk() ? "OK " + ((LlmReply) result.data()).text() : "FAIL " + result));
@@ -50,7 +52,16 @@ class FirstRunInFreshJvmTest {
 
       List<String> output = runChild(server.baseUrl());
 
-      assertThat(output).as("child output").contains("RESULT OK from c");
+      String seen =
+          "child output "
+              + output
+              + ", requests a/b/c: "
+              + server.requests("a").size()
+              + "/"
+              + server.requests("b").size()
+              + "/"
+              + server.requests("c").size();
+      assertThat(output).as(seen).contains("RESULT OK from c");
       assertThat(server.requests("a")).as("requests to a").hasSize(1);
       assertThat(server.requests("b")).as("requests to b").hasSize(1);
       assertThat(server.requests("c")).as("requests to c").hasSize(1);
