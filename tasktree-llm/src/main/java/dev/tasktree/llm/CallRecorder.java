@@ -1,6 +1,6 @@
 package dev.tasktree.llm;
 
-import dev.tasktree.NodeContext;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.LogLevel;
 import java.time.Duration;

@@ -30,7 +30,7 @@ import java.util.Optional;
 final class JsonSchemas {
 
   /** The mapper that binds tool arguments and structured output (Optional-aware). */
-  static final ObjectMapper MAPPER = TraceJson.MAPPER.copy().registerModule(new Jdk8Module());
+  static final ObjectMapper MAPPER = TraceJson.newMapper().registerModule(new Jdk8Module());
 
   private static final SchemaGenerator GENERATOR = generator();
 

@@ -1,9 +1,9 @@
 package dev.tasktree.llm;
 
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.tasktree.Node;
-import dev.tasktree.NodeContext;
 import dev.tasktree.Result;
+import dev.tasktree.spi.Node;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.Attributes;
 import java.lang.reflect.Type;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.tasktree.NodeContext;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.LogLevel;
 import java.time.Duration;
 import java.util.Iterator;

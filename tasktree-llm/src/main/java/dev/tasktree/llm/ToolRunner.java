@@ -2,8 +2,8 @@ package dev.tasktree.llm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tasktree.NodeContext;
 import dev.tasktree.Result;
+import dev.tasktree.spi.NodeContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

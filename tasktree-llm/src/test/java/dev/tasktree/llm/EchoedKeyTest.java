@@ -45,7 +45,7 @@ class EchoedKeyTest extends ScriptedServerTest {
         failData.append(error).append(error.message()).append(error.code());
         assertThat(error.message()).contains(KeyRedactor.REDACTED);
         String span =
-            TraceJson.MAPPER
+            TraceJson.newMapper()
                     .valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes())
                     .toString()
                 + sink.last().spansOfKind("Llm").getFirst().logs();

@@ -129,7 +129,7 @@ class RequestOptionsTest extends ScriptedServerTest {
     assertThat(content.get(2).path("image_url").path("url").asText())
         .isEqualTo("https://example.test/cat.jpg");
     String trace =
-        TraceJson.MAPPER
+        TraceJson.newMapper()
             .valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes())
             .toString();
     assertThat(trace).doesNotContain(bytesBase64).contains("image/png, 10 bytes", "cat.jpg");

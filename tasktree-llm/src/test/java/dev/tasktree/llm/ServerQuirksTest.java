@@ -51,7 +51,7 @@ class ServerQuirksTest extends ScriptedServerTest {
     assertThat(events.getLast().done()).isTrue();
     assertThat(events.getLast().error()).isEqualTo(error);
     assertThat(
-            TraceJson.MAPPER
+            TraceJson.newMapper()
                 .valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes())
                 .toString())
         .contains("tasktree.llm.partial_text", "partial answer ");
@@ -179,7 +179,7 @@ class ServerQuirksTest extends ScriptedServerTest {
       assertThat(reply.reasoning()).as("stream=" + stream).isEqualTo("Six times seven. ");
       assertThat(reply.usage().reasoningTokens()).isEqualTo(25);
       String trace =
-          TraceJson.MAPPER
+          TraceJson.newMapper()
               .valueToTree(sink.last().spansOfKind("Llm").getFirst().attributes())
               .toString();
       assertThat(trace).contains("tasktree.llm.reasoning", "Six times seven.");
