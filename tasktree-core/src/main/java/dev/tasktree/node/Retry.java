@@ -21,10 +21,9 @@ import java.util.Map;
  * a thrown exception, the exception). Each try is its own child span with {@code tasktree.attempt}
  * (0-based); the span records {@code attempts}. Between tries it waits the policy's {@code Backoff}
  * delay — or, when the failure's data is a {@code SuggestsRetryDelay} (an HTTP 429's {@code
- * Retry-After}), the suggested delay if longer, up to the backoff's cap — never after the last
- * try; a cancelled Retry stops waiting at once. Inside a try, {@code
- * NodeContext.attempt()} is the try's number (1 for the first) and {@code lastFailure()} the
- * previous try's failure.
+ * Retry-After}), the suggested delay if longer, up to the backoff's cap — never after the last try;
+ * a cancelled Retry stops waiting at once. Inside a try, {@code NodeContext.attempt()} is the try's
+ * number (1 for the first) and {@code lastFailure()} the previous try's failure.
  *
  * @param <B> the blackboard type
  */
