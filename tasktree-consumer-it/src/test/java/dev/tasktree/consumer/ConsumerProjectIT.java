@@ -111,6 +111,19 @@ class ConsumerProjectIT {
   }
 
   @Test
+  void onlyTheServersRunnableJarCarriesTheBinding() throws IOException {
+    Path server = reactorRoot.resolve("tasktree-trace-server/target");
+    String provider = "org/slf4j/simple/SimpleServiceProvider.class";
+    try (JarFile runnable = new JarFile(server.resolve("tasktree-trace-server.jar").toFile())) {
+      assertThat(runnable.getEntry(provider)).as("the runnable jar logs").isNotNull();
+    }
+    String pom = Files.readString(artifact("tasktree-trace-server", ".pom"));
+    assertThat(pom.replaceAll("\\s+", ""))
+        .as("slf4j-simple is optional for code that depends on the server")
+        .contains("<artifactId>slf4j-simple</artifactId><scope>runtime</scope><optional>true</optional>");
+  }
+
+  @Test
   void everyLibraryModuleHasItsSourcesAndJavadocJars() throws IOException {
     for (String module : LIBRARY_MODULES) {
       Path built = reactorRoot.resolve(module).resolve("target");
