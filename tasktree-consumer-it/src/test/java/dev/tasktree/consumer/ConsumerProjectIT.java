@@ -31,7 +31,7 @@ class ConsumerProjectIT {
   private static final Pattern SCOPE = Pattern.compile(":(compile|runtime|provided|system|test)$");
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
 
-  /** Published modules that must name themselves, with the name. Core has its own module-info. */
+  /** Published modules named by Automatic-Module-Name (core has a module-info), with the name. */
   private static final Map<String, String> MODULE_NAMES =
       Map.of(
           "tasktree-llm", "dev.tasktree.llm",
@@ -120,7 +120,8 @@ class ConsumerProjectIT {
     String pom = Files.readString(artifact("tasktree-trace-server", ".pom"));
     assertThat(pom.replaceAll("\\s+", ""))
         .as("slf4j-simple is optional for code that depends on the server")
-        .contains("<artifactId>slf4j-simple</artifactId><scope>runtime</scope><optional>true</optional>");
+        .contains(
+            "<artifactId>slf4j-simple</artifactId><scope>runtime</scope><optional>true</optional>");
   }
 
   @Test
@@ -148,13 +149,27 @@ class ConsumerProjectIT {
             .as(module.getKey())
             .isEqualTo(module.getValue());
       }
-      assertThat(
-              ModuleFinder.of(jar).findAll().stream()
-                  .map(ModuleReference::descriptor)
-                  .map(ModuleDescriptor::name))
-          .as("the module name the JVM gives " + jar.getFileName())
-          .containsExactly(module.getValue());
+      assertThat(moduleName(jar)).as(jar.getFileName().toString()).isEqualTo(module.getValue());
     }
+    Path core = artifact("tasktree-core", ".jar");
+    assertThat(ModuleFinder.of(core).findAll())
+        .singleElement()
+        .satisfies(
+            reference -> {
+              assertThat(reference.descriptor().isAutomatic())
+                  .as("core has a module-info")
+                  .isFalse();
+              assertThat(reference.descriptor().name()).isEqualTo("dev.tasktree.core");
+            });
+  }
+
+  /** The module name the JVM gives a jar on the module path. */
+  private static String moduleName(Path jar) {
+    return ModuleFinder.of(jar).findAll().stream()
+        .map(ModuleReference::descriptor)
+        .map(ModuleDescriptor::name)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
