@@ -127,7 +127,8 @@ public final class RunOptions {
   }
 
   /**
-   * Timestamps traces (and what nodes read from {@link NodeContext#clock()}) with {@code clock}.
+   * Timestamps traces (and what nodes read from {@link dev.tasktree.spi.NodeContext#clock()}) with
+   * {@code clock}.
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
