@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Status;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -12,7 +13,7 @@ final class Execution {
   private final RunOptions options;
   private final Recorder recorder;
   private final Random random;
-  private final Scope root = new Scope(null);
+  private final Scope root = Scope.root();
   private final ReentrantLock runThreadLock = new ReentrantLock();
   private Thread runThread; // the thread executing the root, while it does
 
@@ -65,6 +66,22 @@ final class Execution {
     }
   }
 
+  /**
+   * A cancel of the whole run runs the hooks of nodes on the run's own thread on the cancelling
+   * thread (this thread may be blocked in the very call such a hook aborts): the run does not end
+   * before they finished, or the grace expired.
+   */
+  private void awaitCancelHooks(Recorder.Span treeSpan) {
+    long deadline = System.nanoTime() + options.cancelGrace().toNanos();
+    if (!root.awaitPropagated(deadline)) {
+      treeSpan.log(
+          LogLevel.WARN,
+          "cancel hooks still running after the "
+              + Durations.human(options.cancelGrace())
+              + " grace; abandoned");
+    }
+  }
+
   /** Runs {@code tree} on the current thread, from trace start to trace end. */
   <B> Result execute(Tree<B> tree, B blackboard) {
     recorder.traceStarted(tree.name());
@@ -82,10 +99,14 @@ final class Execution {
     } catch (Cancelled cancelled) {
       result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
       status = Status.CANCELLED;
+      awaitCancelHooks(treeSpan);
       treeSpan.cancelled(cancelled.getMessage());
     } finally {
       interruptHook.run();
       setRunThread(null);
+    }
+    if (root.cancelled()) {
+      awaitCancelHooks(treeSpan); // a cancel that arrived as the run was finishing
     }
     recorder.traceEnded(status, result.data());
     return result;

@@ -6,6 +6,7 @@ import dev.tasktree.store.InMemorySignalStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,13 @@ class CancelHooksFinishTest {
 
   private static final int RUNS = 200;
   private static final int HOOKS = 4;
+
+  /**
+   * Long enough that no child is abandoned on a loaded machine: the rule's one exception (the grace
+   * expired) never applies, so every unfinished hook is the defect.
+   */
+  private static final RunOptions OPTIONS =
+      RunOptions.defaults().withCancelGrace(Duration.ofSeconds(30));
 
   /** One run's probe: the leaves count in, the hooks count out. */
   private static final class Probe {
@@ -127,7 +135,7 @@ class CancelHooksFinishTest {
     List<Integer> unfinished =
         runMany(
             tree,
-            RunOptions.defaults().withSignalStore(signals),
+            OPTIONS.withSignalStore(signals),
             p -> {
               signals.raise("stop-" + System.identityHashCode(p), "stop", Duration.ofMinutes(1));
             });
@@ -142,7 +150,7 @@ class CancelHooksFinishTest {
     List<Integer> unfinished = new ArrayList<>();
     for (int i = 0; i < RUNS; i++) {
       Probe probe = new Probe();
-      assertThat(tree.run(probe)).isEqualTo(Result.ok("witness"));
+      assertThat(tree.run(probe, OPTIONS)).isEqualTo(Result.ok("witness"));
       if (probe.unfinishedWhenReturned != 0) {
         unfinished.add(probe.unfinishedWhenReturned);
       }
@@ -158,7 +166,7 @@ class CancelHooksFinishTest {
     List<Integer> unfinished = new ArrayList<>();
     for (int i = 0; i < RUNS; i++) {
       Probe probe = new Probe();
-      assertThat(tree.run(probe)).isEqualTo(Result.ok("witness"));
+      assertThat(tree.run(probe, OPTIONS)).isEqualTo(Result.ok("witness"));
       if (probe.unfinishedWhenReturned != 0) {
         unfinished.add(probe.unfinishedWhenReturned);
       }
@@ -194,12 +202,13 @@ class CancelHooksFinishTest {
     List<Integer> unfinished = new ArrayList<>();
     for (int i = 0; i < RUNS; i++) {
       Probe probe = new Probe();
-      RunHandle handle = tree.start(probe);
+      RunHandle handle = tree.start(probe, OPTIONS);
       // Runs on the thread that completes the run, at the moment it does.
-      handle.result().thenRun(() -> probe.recordReturn());
+      CompletableFuture<Void> recorded = handle.result().thenRun(probe::recordReturn);
       assertThat(probe.armed.await(10, TimeUnit.SECONDS)).isTrue();
       Thread.ofPlatform().start(handle::cancel);
       Result result = handle.await(Duration.ofSeconds(10)).orElseThrow();
+      recorded.get(10, TimeUnit.SECONDS);
       assertThat(result.isOk()).isFalse();
       if (probe.unfinishedWhenReturned != 0) {
         unfinished.add(probe.unfinishedWhenReturned);
