@@ -21,7 +21,12 @@ final class Execution {
     this.traceId = traceId;
     this.options = options;
     this.recorder =
-        new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
+        new Recorder(
+            options.traceSink(),
+            traceId,
+            options.clock(),
+            options.valueLimits(),
+            options.redaction());
     this.random = options.newRandom();
   }
 
@@ -71,10 +76,12 @@ final class Execution {
    * thread (this thread may be blocked in the very call such a hook aborts): the run does not end
    * before they finished, or the grace expired.
    */
-  private void awaitCancelHooks(Recorder.Span treeSpan) {
+  private void awaitCancelHooks(Recorder.Span treeSpan, String treeName) {
     long deadline = System.nanoTime() + options.cancelGrace().toNanos();
     if (!root.awaitPropagated(deadline)) {
-      treeSpan.log(
+      recorder.log(
+          treeSpan,
+          treeName,
           LogLevel.WARN,
           "cancel hooks still running after the "
               + Durations.human(options.cancelGrace())
@@ -99,14 +106,14 @@ final class Execution {
     } catch (Cancelled cancelled) {
       result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
       status = Status.CANCELLED;
-      awaitCancelHooks(treeSpan);
+      awaitCancelHooks(treeSpan, tree.name());
       treeSpan.cancelled(cancelled.getMessage());
     } finally {
       interruptHook.run();
       setRunThread(null);
     }
     if (root.cancelled()) {
-      awaitCancelHooks(treeSpan); // a cancel that arrived as the run was finishing
+      awaitCancelHooks(treeSpan, tree.name()); // a cancel that arrived as the run was finishing
     }
     recorder.traceEnded(status, result.data());
     return result;

@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.trace.LogLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -258,8 +259,13 @@ final class Fork implements AutoCloseable {
 
   private void abandonRunning() {
     for (Task task : tasks()) {
-      if (!task.done && task.span != null) {
-        task.span.abandoned(String.valueOf(scope.reason()));
+      if (!task.done) {
+        String reason = String.valueOf(scope.reason());
+        Recorder recorder = parent.run().recorder();
+        Recorder.Span span = task.span != null ? task.span : Recorder.Span.NONE;
+        recorder.log(
+            span, parent.path(), LogLevel.WARN, "ignored interruption; abandoned: " + reason);
+        span.abandoned(reason);
       }
     }
   }

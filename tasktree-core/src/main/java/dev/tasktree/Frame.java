@@ -186,7 +186,7 @@ final class Frame implements NodeContext {
 
   @Override
   public void log(LogLevel level, String message) {
-    span.log(level, message);
+    run.recorder().log(span, path(), level, message);
   }
 
   @Override

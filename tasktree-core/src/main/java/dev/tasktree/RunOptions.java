@@ -4,6 +4,7 @@ import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.TraceSink;
 import dev.tasktree.trace.ValueLimits;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, and a 100 ms cancel grace.
+ * system clock, {@link ValueLimits#DEFAULT}, a 100 ms cancel grace and {@link
+ * RedactionPolicy#defaults()}.
  */
 public final class RunOptions {
 
@@ -37,7 +39,8 @@ public final class RunOptions {
           Random::new,
           Clock.systemUTC(),
           ValueLimits.DEFAULT,
-          Duration.ofMillis(100));
+          Duration.ofMillis(100),
+          RedactionPolicy.defaults());
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -46,6 +49,7 @@ public final class RunOptions {
   private final Clock clock;
   private final ValueLimits valueLimits;
   private final Duration cancelGrace;
+  private final RedactionPolicy redaction;
 
   private RunOptions(
       TraceSink traceSink,
@@ -54,7 +58,8 @@ public final class RunOptions {
       Supplier<Random> random,
       Clock clock,
       ValueLimits valueLimits,
-      Duration cancelGrace) {
+      Duration cancelGrace,
+      RedactionPolicy redaction) {
     this.traceSink = traceSink;
     this.cacheStore = cacheStore;
     this.signalStore = signalStore;
@@ -62,6 +67,7 @@ public final class RunOptions {
     this.clock = clock;
     this.valueLimits = valueLimits;
     this.cancelGrace = cancelGrace;
+    this.redaction = redaction;
   }
 
   /** The defaults (see the class comment). */
@@ -71,7 +77,8 @@ public final class RunOptions {
 
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
-    return new RunOptions(sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, redaction);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -81,12 +88,14 @@ public final class RunOptions {
 
   /** Caches through {@code store}. */
   public RunOptions withCacheStore(CacheStore store) {
-    return new RunOptions(traceSink, store, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        traceSink, store, signalStore, random, clock, valueLimits, cancelGrace, redaction);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
-    return new RunOptions(traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, redaction);
   }
 
   /**
@@ -95,7 +104,7 @@ public final class RunOptions {
    */
   public RunOptions withRandom(Supplier<Random> random) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, redaction);
   }
 
   /**
@@ -103,12 +112,13 @@ public final class RunOptions {
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, redaction);
   }
 
   /** Cuts traced values at these limits. */
   public RunOptions withValueLimits(ValueLimits limits) {
-    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace);
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace, redaction);
   }
 
   /**
@@ -120,7 +130,31 @@ public final class RunOptions {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
-    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, grace);
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, redaction);
+  }
+
+  /**
+   * Hides secrets in every traced value, attribute, log message and error by {@code policy}
+   * (default: {@link RedactionPolicy#defaults()}). To add rules: {@code
+   * RedactionPolicy.defaults().toBuilder().secretNames("ssn").build()}; to replace them: {@link
+   * RedactionPolicy#builder()}.
+   */
+  public RunOptions withRedaction(RedactionPolicy policy) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        java.util.Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The redaction policy. */
+  public RedactionPolicy redaction() {
+    return redaction;
   }
 
   /** Where traces go. */
