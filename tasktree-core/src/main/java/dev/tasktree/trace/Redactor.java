@@ -195,6 +195,8 @@ final class Redactor {
       String value = matcher.group("value");
       if (value.equals(TraceJson.REDACTED)
           || !policy.isSecretField(name, isNumber(value) ? IntNode.valueOf(0) : null)) {
+        // The value may itself hold a pair ("rejected: token=..."): look again from there.
+        matcher.region(matcher.start("value"), text.length());
         continue;
       }
       if (result == null) {
