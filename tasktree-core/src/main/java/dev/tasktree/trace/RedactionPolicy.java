@@ -97,7 +97,8 @@ public final class RedactionPolicy {
           Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}"),
           Pattern.compile(
               "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"),
-          Pattern.compile("(?<keep>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@]*:)[^@\\s/]+(?=@)"));
+          Pattern.compile(
+              "(?<keep>\\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^/\\s:@]{0,256}:)[^@\\s/]{1,256}(?=@)"));
 
   private static final RedactionPolicy DEFAULTS =
       new Builder()
