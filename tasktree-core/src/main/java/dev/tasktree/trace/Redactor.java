@@ -36,7 +36,7 @@ final class Redactor {
    */
   private static final Pattern PAIR =
       Pattern.compile(
-          "(?<name>[A-Za-z_][A-Za-z0-9_.\\-]{0,63})[\"']?[ \\t]*[:=][ \\t]*"
+          "(?<![A-Za-z0-9_.\\-])(?<name>[A-Za-z_][A-Za-z0-9_.\\-]{0,63})[\"']?[ \\t]*[:=][ \\t]*"
               + "(?<value>\"(?:[^\"\\\\\\n]|\\\\.)*\"?|'[^'\\n]*'?"
               + "|(?:(?i:bearer|basic|token|digest)[ \\t]+)?[^\\s\"',;&)}\\]]+)");
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LineLimitTest {
 
-  private static final int HUGE = 20 << 20; // 20 M chars: far above the 8 MiB line limit
+  private static final int HUGE = 9 << 20; // 9 M chars: above the 8 MiB line limit
 
   @TempDir Path dir;
   private JsonlTraceWriter writer;
@@ -68,11 +68,11 @@ class LineLimitTest {
             (s, ctx) -> {
               ctx.log(LogLevel.INFO, "x".repeat(HUGE));
               ctx.log(LogLevel.WARN, "w".repeat(HUGE));
-              for (int i = 0; i < 3_000; i++) {
+              for (int i = 0; i < 1_200; i++) {
                 ctx.attribute("attr-" + i, "a".repeat(8_000));
               }
               List<String> data = new ArrayList<>();
-              for (int i = 0; i < 1_500; i++) {
+              for (int i = 0; i < 1_100; i++) {
                 data.add("d".repeat(8_000));
               }
               return data;
