@@ -2,6 +2,7 @@ package dev.tasktree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.InMemorySignalStore;
 import java.time.Duration;
 import java.util.ArrayList;

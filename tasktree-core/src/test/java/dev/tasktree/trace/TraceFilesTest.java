@@ -216,7 +216,9 @@ class TraceFilesTest {
     writer().emit(new TraceEvent.TraceEnded(id, t, Status.OK, null));
     assertThat(writer().flush(Duration.ofSeconds(60))).isTrue();
     try (var lines = Files.lines(writer().file(id))) {
-      assertThat(lines.count()).isEqualTo(events + 2L);
+      // Heartbeats may come in between when the machine is slow; every emitted event must be there.
+      assertThat(lines.filter(line -> !line.contains("\"type\":\"heartbeat\"")).count())
+          .isEqualTo(events + 2L);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tasktree.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceIds;
 import dev.tasktree.trace.TraceJson;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * {@code docs/trace-server.md}. Thread-safe; {@link #close()} stops it.
  */
 public final class TraceServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = TraceJson.newMapper();
 
   private static final Logger LOG = LoggerFactory.getLogger(TraceServer.class);
   private static final String COOKIE = "tasktree_token";
@@ -394,7 +397,7 @@ public final class TraceServer implements AutoCloseable {
 
   private static void error(Context ctx, int status, String message) {
     try {
-      byte[] body = TraceJson.MAPPER.writeValueAsBytes(Map.of("error", message, "status", status));
+      byte[] body = JSON.writeValueAsBytes(Map.of("error", message, "status", status));
       ctx.status(status).contentType("application/json").result(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -410,7 +413,7 @@ public final class TraceServer implements AutoCloseable {
   private static void json(Context ctx, JsonWriter writer) throws IOException {
     ctx.contentType("application/json");
     OutputStream out = ctx.outputStream();
-    try (JsonGenerator g = TraceJson.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       writer.write(g);
     }
   }
