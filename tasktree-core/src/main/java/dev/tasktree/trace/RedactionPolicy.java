@@ -121,7 +121,7 @@ public final class RedactionPolicy {
     this.allowedNames = Set.copyOf(builder.allowedNames);
     this.countNames = List.copyOf(builder.countNames);
     this.secretValues = List.copyOf(builder.secretValues);
-    this.redactor = new Redactor(this, secretValues);
+    this.redactor = new Redactor(this, secretValues, secretValues.equals(DEFAULT_SECRET_VALUES));
   }
 
   /** The default rules (see the class comment). */
