@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
@@ -26,8 +27,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, a 100 ms cancel grace and {@link
- * RedactionPolicy#defaults()}.
+ * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, and a 100 ms
+ * cancel grace.
  */
 public final class RunOptions {
 
@@ -40,6 +41,7 @@ public final class RunOptions {
           Clock.systemUTC(),
           ValueLimits.DEFAULT,
           Duration.ofMillis(100),
+          RunInterceptor.none(),
           RedactionPolicy.defaults());
 
   private final TraceSink traceSink;
@@ -49,6 +51,7 @@ public final class RunOptions {
   private final Clock clock;
   private final ValueLimits valueLimits;
   private final Duration cancelGrace;
+  private final RunInterceptor interceptor;
   private final RedactionPolicy redaction;
 
   private RunOptions(
@@ -59,7 +62,10 @@ public final class RunOptions {
       Clock clock,
       ValueLimits valueLimits,
       Duration cancelGrace,
+      RunInterceptor interceptor,
       RedactionPolicy redaction) {
+    this.interceptor = interceptor;
+    this.redaction = redaction;
     this.traceSink = traceSink;
     this.cacheStore = cacheStore;
     this.signalStore = signalStore;
@@ -67,7 +73,6 @@ public final class RunOptions {
     this.clock = clock;
     this.valueLimits = valueLimits;
     this.cancelGrace = cancelGrace;
-    this.redaction = redaction;
   }
 
   /** The defaults (see the class comment). */
@@ -78,7 +83,43 @@ public final class RunOptions {
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
     return new RunOptions(
-        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, redaction);
+        sink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
+  }
+
+  /**
+   * Sends traces to {@code sink} as well as to the sinks already set (JSON Lines files and
+   * OpenTelemetry at once, say); see {@link TraceSink#all}.
+   */
+  public RunOptions alsoTraceTo(TraceSink sink) {
+    return withTraceSink(TraceSink.all(traceSink, sink));
+  }
+
+  /**
+   * Runs every run with these hooks (e.g. OpenTelemetry context propagation); replaces the previous
+   * interceptor.
+   */
+  public RunOptions withRunInterceptor(RunInterceptor interceptor) {
+    if (interceptor == null) {
+      throw new NullPointerException("interceptor");
+    }
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -89,13 +130,29 @@ public final class RunOptions {
   /** Caches through {@code store}. */
   public RunOptions withCacheStore(CacheStore store) {
     return new RunOptions(
-        traceSink, store, signalStore, random, clock, valueLimits, cancelGrace, redaction);
+        traceSink,
+        store,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
     return new RunOptions(
-        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, redaction);
+        traceSink,
+        cacheStore,
+        store,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -104,7 +161,15 @@ public final class RunOptions {
    */
   public RunOptions withRandom(Supplier<Random> random) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, redaction);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -112,13 +177,29 @@ public final class RunOptions {
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, redaction);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /** Cuts traced values at these limits. */
   public RunOptions withValueLimits(ValueLimits limits) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace, redaction);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        limits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -131,7 +212,15 @@ public final class RunOptions {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, redaction);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        grace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -149,6 +238,7 @@ public final class RunOptions {
         clock,
         valueLimits,
         cancelGrace,
+        interceptor,
         java.util.Objects.requireNonNull(policy, "policy"));
   }
 
@@ -185,6 +275,11 @@ public final class RunOptions {
   /** The cancel grace. */
   public Duration cancelGrace() {
     return cancelGrace;
+  }
+
+  /** The run interceptor. */
+  public RunInterceptor runInterceptor() {
+    return interceptor;
   }
 
   Random newRandom() {

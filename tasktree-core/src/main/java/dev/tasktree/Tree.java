@@ -82,7 +82,8 @@ public final class Tree<B> {
    */
   public Result run(B blackboard, RunOptions options) {
     Run run =
-        new Run(TraceIds.create(name, options.clock().instant()), options, options.newRandom());
+        new Run(
+            TraceIds.create(name, options.clock().instant()), name, options, options.newRandom());
     return VirtualHandOff.execute(run, name, root, blackboard, forks);
   }
 
@@ -94,7 +95,7 @@ public final class Tree<B> {
   /** Starts the tree on a virtual thread; the handle gives its trace id, result and cancel. */
   public RunHandle start(B blackboard, RunOptions options) {
     String traceId = TraceIds.create(name, options.clock().instant());
-    Run execution = new Run(traceId, options, options.newRandom());
+    Run execution = new Run(traceId, name, options, options.newRandom());
     CompletableFuture<Result> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("tasktree-run-" + traceId)

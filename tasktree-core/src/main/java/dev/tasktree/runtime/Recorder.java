@@ -56,9 +56,11 @@ final class Recorder {
     return sink != null;
   }
 
-  void traceStarted(String name) {
+  void traceStarted(String name, Map<String, Object> attributes) {
     if (sink != null) {
-      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, Map.of()));
+      Map<String, JsonNode> attrs = new java.util.LinkedHashMap<>();
+      attributes.forEach((key, value) -> attrs.put(key, json(value)));
+      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, attrs));
     }
   }
 
@@ -147,6 +149,11 @@ final class Recorder {
     private Span(Recorder recorder, String id) {
       this.recorder = recorder;
       this.id = id;
+    }
+
+    /** The span's id in its trace; null when tracing is off. */
+    String id() {
+      return id;
     }
 
     @SuppressWarnings("unchecked")
