@@ -1,7 +1,10 @@
 package dev.tasktree.trace;
 
 import dev.tasktree.trace.TraceEvent.Heartbeat;
+import dev.tasktree.trace.TraceEvent.SpanEnded;
+import dev.tasktree.trace.TraceEvent.SpanStarted;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
+import dev.tasktree.trace.TraceEvent.TraceStarted;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * by default), so a process killed mid-run leaves a readable trace missing at most that window.
  * While a run is open the writer appends a heartbeat every {@code heartbeatInterval} (2 s by
  * default) of silence, so a reader can tell a live run from a dead one. A write error is logged
- * once per trace and that trace's further events are dropped; the run itself never sees it.
+ * once per trace and that trace's further events are dropped; the run itself never sees it. The
+ * last line of a finished trace is a {@code summary} line with its totals (see {@code
+ * docs/trace-format.md}), so an index can read a file's first and last lines only.
  *
  * <p>Thread-safe. Use {@link TraceSink#jsonl(Path)} for the per-directory shared instance, or
  * {@link #open} for one with other intervals (close it when done).
@@ -61,6 +66,10 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private record Line(String traceId, byte[] bytes, boolean last) {}
 
   private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
+
+  /** The totals of each open trace, written as its summary line after {@code trace_end}. */
+  private final Map<String, SummaryLine.Tally> tallies = new ConcurrentHashMap<>();
+
   private final AtomicLong emitted = new AtomicLong();
 
   /** Bytes queued and not yet taken off the queue (bounds the backlog). */
@@ -131,6 +140,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       // Encoded here, on the run's thread: runs encode in parallel, the writer thread only does
       // I/O, and the backlog holds compact bytes instead of object graphs.
       bytes = TraceCodec.line(event);
+      bytes = tally(event, bytes);
     } catch (RuntimeException e) {
       LOG.warn("trace event of {} not recorded: {}", event.traceId(), e.toString());
       return;
@@ -140,6 +150,39 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     if (pendingBytes.addAndGet(bytes.length) > MAX_PENDING_BYTES) {
       awaitBacklog();
     }
+  }
+
+  /**
+   * Counts the event into its trace's totals; a {@code trace_end} line gets the summary line
+   * appended, so the two are written together and nothing can come between them.
+   */
+  private byte[] tally(TraceEvent event, byte[] line) {
+    switch (event) {
+      case TraceStarted e -> tallies.put(e.traceId(), new SummaryLine.Tally());
+      case SpanStarted e -> {
+        SummaryLine.Tally t = tallies.get(e.traceId());
+        if (t != null) {
+          t.spanStarted();
+        }
+      }
+      case SpanEnded e -> {
+        SummaryLine.Tally t = tallies.get(e.traceId());
+        if (t != null) {
+          t.spanEnded(e);
+        }
+      }
+      case TraceEnded e -> {
+        SummaryLine.Tally t = tallies.remove(e.traceId());
+        if (t != null) {
+          byte[] summary = t.line(e);
+          byte[] both = java.util.Arrays.copyOf(line, line.length + summary.length);
+          System.arraycopy(summary, 0, both, line.length, summary.length);
+          return both;
+        }
+      }
+      default -> {}
+    }
+    return line;
   }
 
   /** Only under sustained overload: wait until the writer has caught up below the bound. */

@@ -1,0 +1,195 @@
+package dev.tasktree.trace;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.trace.TraceEvent.SpanEnded;
+import dev.tasktree.trace.TraceEvent.TraceEnded;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@code summary} line the writer puts after {@code trace_end}: the totals of a finished trace,
+ * so an index reads a file's first and last lines instead of the whole file. A file without one (an
+ * interrupted run, a file from an older writer) is read in full.
+ */
+final class SummaryLine {
+
+  static final String PREFIX = "{\"type\":\"summary\"";
+
+  /** How much of a file's head and tail {@link #read} looks at. */
+  private static final int WINDOW = 1 << 16;
+
+  private static final JsonFactory FACTORY = TraceJson.MAPPER.getFactory();
+
+  private SummaryLine() {}
+
+  /** Whether a line is a summary line (the reader skips it: the events say the same). */
+  static boolean is(String line) {
+    return line.startsWith(PREFIX) && line.endsWith("}");
+  }
+
+  /** The running totals of one trace, fed from every thread that emits its events. */
+  static final class Tally {
+    private final AtomicInteger spans = new AtomicInteger();
+    private final AtomicInteger errors = new AtomicInteger();
+    private final LongAdder inputTokens = new LongAdder();
+    private final LongAdder outputTokens = new LongAdder();
+    private final DoubleAdder cost = new DoubleAdder();
+
+    void spanStarted() {
+      spans.incrementAndGet();
+    }
+
+    void spanEnded(SpanEnded e) {
+      if (e.error() != null) {
+        errors.incrementAndGet();
+      }
+      Map<String, JsonNode> a = e.attributes();
+      if (a != null && !a.isEmpty()) {
+        inputTokens.add(number(a, Attributes.INPUT_TOKENS).asLong(0));
+        outputTokens.add(number(a, Attributes.OUTPUT_TOKENS).asLong(0));
+        cost.add(number(a, Attributes.COST_USD).asDouble(0));
+      }
+    }
+
+    private static JsonNode number(Map<String, JsonNode> a, String name) {
+      JsonNode n = a.get(name);
+      return n == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : n;
+    }
+
+    /** The summary line (newline included) of a trace that ended with {@code end}. */
+    byte[] line(TraceEnded end) {
+      StringBuilder s = new StringBuilder(200).append(PREFIX);
+      s.append(",\"time\":\"").append(TraceCodec.time(end.time())).append('"');
+      s.append(",\"status\":\"").append(end.status().name()).append('"');
+      s.append(",\"spans\":").append(spans.get());
+      s.append(",\"errors\":").append(errors.get());
+      s.append(",\"input_tokens\":").append(inputTokens.sum());
+      s.append(",\"output_tokens\":").append(outputTokens.sum());
+      double c = cost.sum();
+      s.append(",\"cost_usd\":").append(Double.isFinite(c) ? Double.toString(c) : "0");
+      return s.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The summary of a finished trace from its first and last lines only.
+   *
+   * @return empty when the file does not end with a summary line, or its head or tail does not read
+   *     as expected: then read it in full
+   */
+  static Optional<TraceSummary> read(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size < PREFIX.length() + 2) {
+        return Optional.empty();
+      }
+      Head head = head(bytes(channel, 0, (int) Math.min(size, WINDOW)));
+      if (head == null) {
+        return Optional.empty();
+      }
+      int tailLength = (int) Math.min(size, WINDOW);
+      byte[] tail = bytes(channel, size - tailLength, tailLength);
+      if (tail.length != tailLength || tail[tail.length - 1] != '\n') {
+        return Optional.empty();
+      }
+      int start = tail.length - 2;
+      while (start >= 0 && tail[start] != '\n') {
+        start--;
+      }
+      if (start < 0 && tailLength < size) {
+        return Optional.empty(); // the last line is longer than the window: not a summary
+      }
+      String last = new String(tail, start + 1, tail.length - start - 2, StandardCharsets.UTF_8);
+      if (!is(last)) {
+        return Optional.empty();
+      }
+      JsonNode s = TraceJson.MAPPER.readTree(last);
+      Instant end = TraceCodec.parseTime(s.path("time").asText());
+      return Optional.of(
+          new TraceSummary(
+              head.id,
+              head.name,
+              head.start,
+              Duration.between(head.start, end),
+              Status.valueOf(s.path("status").asText()),
+              s.path("spans").asInt(),
+              s.path("errors").asInt(),
+              s.path("input_tokens").asLong(),
+              s.path("output_tokens").asLong(),
+              s.path("cost_usd").asDouble(),
+              0));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // a damaged head or tail: the full read says what is wrong
+    }
+  }
+
+  private static byte[] bytes(FileChannel channel, long position, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        break;
+      }
+    }
+    return buffer.position() == length
+        ? buffer.array()
+        : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+  }
+
+  private record Head(String id, String name, Instant start) {}
+
+  /**
+   * The id, name and start of the first line, read with a streaming parser: they come first, so a
+   * first line longer than the window (a big shape) is not needed in full.
+   */
+  private static Head head(byte[] bytes) {
+    String type = null;
+    String id = null;
+    String name = null;
+    String time = null;
+    int version = 0;
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "v" -> version = p.getIntValue();
+          case "type" -> type = p.getText();
+          case "id" -> id = p.getText();
+          case "name" -> name = p.getText();
+          case "time" -> time = p.getText();
+          default -> {
+            if (value.isStructStart()) {
+              p.skipChildren();
+            }
+          }
+        }
+        if (type != null && id != null && name != null && time != null && version > 0) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      return null; // not JSON, or the window ends before the fields: the full read decides
+    }
+    if (!"trace".equals(type) || version < 1 || version > TraceCodec.VERSION || id == null) {
+      return null;
+    }
+    return new Head(id, name, TraceCodec.parseTime(time));
+  }
+}
