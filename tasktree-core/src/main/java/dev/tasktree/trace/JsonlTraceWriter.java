@@ -63,7 +63,11 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private final Clock clock;
 
   /** One encoded event: its trace, its bytes (newline included), whether it ends the trace. */
-  private record Line(String traceId, byte[] bytes, boolean last) {}
+  private record Line(String traceId, byte[] bytes, boolean last, SummaryLine.Tally summary) {
+    Line(String traceId, byte[] bytes, boolean last) {
+      this(traceId, bytes, last, null);
+    }
+  }
 
   private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
 
@@ -136,16 +140,17 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       return; // nobody would ever write it: do not let it pile up
     }
     byte[] bytes;
+    SummaryLine.Tally summary;
     try {
       // Encoded here, on the run's thread: runs encode in parallel, the writer thread only does
       // I/O, and the backlog holds compact bytes instead of object graphs.
       bytes = TraceCodec.line(event);
-      bytes = tally(event, bytes);
+      summary = tally(event);
     } catch (RuntimeException e) {
       LOG.warn("trace event of {} not recorded: {}", event.traceId(), e.toString());
       return;
     }
-    queue.add(new Line(event.traceId(), bytes, event instanceof TraceEnded));
+    queue.add(new Line(event.traceId(), bytes, event instanceof TraceEnded, summary));
     emitted.incrementAndGet();
     if (pendingBytes.addAndGet(bytes.length) > MAX_PENDING_BYTES) {
       awaitBacklog();
@@ -153,10 +158,12 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   }
 
   /**
-   * Counts the event into its trace's totals; a {@code trace_end} line gets the summary line
-   * appended, so the two are written together and nothing can come between them.
+   * Counts the event into its trace's totals.
+   *
+   * @return for {@code trace_end}, the totals: the writer thread writes them as the summary line
+   *     right after the end (it alone knows the file offset the summary records)
    */
-  private byte[] tally(TraceEvent event, byte[] line) {
+  private SummaryLine.Tally tally(TraceEvent event) {
     switch (event) {
       case TraceStarted e -> tallies.put(e.traceId(), new SummaryLine.Tally());
       case SpanStarted e -> {
@@ -174,15 +181,13 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       case TraceEnded e -> {
         SummaryLine.Tally t = tallies.remove(e.traceId());
         if (t != null) {
-          byte[] summary = t.line(e);
-          byte[] both = java.util.Arrays.copyOf(line, line.length + summary.length);
-          System.arraycopy(summary, 0, both, line.length, summary.length);
-          return both;
+          t.ended(e);
         }
+        return t;
       }
       default -> {}
     }
-    return line;
+    return null;
   }
 
   /** Only under sustained overload: wait until the writer has caught up below the bound. */
@@ -297,13 +302,18 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     try {
       if (file == null) {
         Files.createDirectories(directory);
+        Path path = file(traceId);
         OutputStream out =
-            Files.newOutputStream(
-                file(traceId), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 13));
+        file.offset = Files.size(path);
         open.put(traceId, file);
       }
       file.out.write(line.bytes());
+      file.offset += line.bytes().length;
+      if (line.summary() != null) {
+        file.out.write(line.summary().line(file.offset));
+      }
       file.lastWrite = System.nanoTime();
       return file;
     } catch (IOException | RuntimeException e) {
@@ -355,6 +365,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     final String traceId;
     final OutputStream out;
     long lastWrite = System.nanoTime();
+    long offset;
     boolean dirty;
     boolean closed;
 

@@ -48,6 +48,7 @@ final class SummaryLine {
     private final LongAdder inputTokens = new LongAdder();
     private final LongAdder outputTokens = new LongAdder();
     private final DoubleAdder cost = new DoubleAdder();
+    private volatile TraceEnded end;
 
     void spanStarted() {
       spans.incrementAndGet();
@@ -70,8 +71,17 @@ final class SummaryLine {
       return n == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : n;
     }
 
-    /** The summary line (newline included) of a trace that ended with {@code end}. */
-    byte[] line(TraceEnded end) {
+    void ended(TraceEnded e) {
+      end = e;
+    }
+
+    /**
+     * The summary line (newline included), once {@link #ended}.
+     *
+     * @param offset where in the file this line starts: a reader that finds it elsewhere knows the
+     *     file was changed after the writer finished it
+     */
+    byte[] line(long offset) {
       StringBuilder s = new StringBuilder(200).append(PREFIX);
       s.append(",\"time\":\"").append(TraceCodec.time(end.time())).append('"');
       s.append(",\"status\":\"").append(end.status().name()).append('"');
@@ -81,6 +91,7 @@ final class SummaryLine {
       s.append(",\"output_tokens\":").append(outputTokens.sum());
       double c = cost.sum();
       s.append(",\"cost_usd\":").append(Double.isFinite(c) ? Double.toString(c) : "0");
+      s.append(",\"offset\":").append(offset);
       return s.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
     }
   }
@@ -93,6 +104,13 @@ final class SummaryLine {
    */
   static Optional<TraceSummary> read(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return read(channel);
+    }
+  }
+
+  /** Like {@link #read(Path)}, from a channel the caller opened (and closes). */
+  static Optional<TraceSummary> read(FileChannel channel) throws IOException {
+    try {
       long size = channel.size();
       if (size < PREFIX.length() + 2) {
         return Optional.empty();
@@ -118,6 +136,9 @@ final class SummaryLine {
         return Optional.empty();
       }
       JsonNode s = TraceJson.MAPPER.readTree(last);
+      if (s.path("offset").asLong(-1) != size - (tail.length - start - 1)) {
+        return Optional.empty(); // lines were added, removed or cut after the writer finished
+      }
       Instant end = TraceCodec.parseTime(s.path("time").asText());
       return Optional.of(
           new TraceSummary(

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,16 @@ public final class TraceReader {
    */
   public Optional<TraceSummary> readSummary(Path file) throws IOException {
     return SummaryLine.read(file);
+  }
+
+  /**
+   * Like {@link #readSummary(Path)}, from a channel the caller opened (for example without
+   * following links) and closes; reads by position, so the channel's position does not matter.
+   *
+   * @throws IOException when the channel cannot be read
+   */
+  public Optional<TraceSummary> readSummary(FileChannel channel) throws IOException {
+    return SummaryLine.read(channel);
   }
 
   /**

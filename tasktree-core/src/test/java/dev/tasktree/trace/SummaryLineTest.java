@@ -88,8 +88,13 @@ class SummaryLineTest {
     Path halfSummary = dir.resolve("20260101T000000000000Z-half-00000000.jsonl");
     String whole = String.join("\n", lines);
     Files.writeString(halfSummary, whole.substring(0, whole.length() - 10) + "\n");
+    Path tampered = dir.resolve("20260101T000000000000Z-tampered-00000000.jsonl");
+    List<String> withGarbage = new java.util.ArrayList<>(lines);
+    withGarbage.add(2, "{not json");
+    Files.write(tampered, withGarbage); // changed after the writer finished: the offset is off
     TraceReader reader = new TraceReader();
-    for (Path p : List.of(old, cut, halfSummary)) {
+    assertThat(reader.read(tampered).summary().corruptLines()).isEqualTo(1);
+    for (Path p : List.of(old, cut, halfSummary, tampered)) {
       assertThat(reader.readSummary(p)).as(p.toString()).isEmpty();
     }
     assertThat(reader.read(old).summary().status()).isEqualTo(Status.FAIL);
@@ -108,15 +113,20 @@ class SummaryLineTest {
 
   @Test
   void aFirstLineLongerThanTheWindowStillReadsFromTheHead() throws Exception {
-    Path file = run(pricedParallel());
-    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file));
-    String first = lines.getFirst();
+    fileWriter = JsonlTraceWriter.open(dir, Duration.ofMillis(10), Duration.ofSeconds(5));
+    String id = "20260101T000000000000Z-big-00000000";
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
     // a big attribute after the fields the index needs (as a large tree shape would be)
-    lines.set(
-        0, first.substring(0, first.length() - 1) + ",\"big\":\"" + "x".repeat(200_000) + "\"}");
-    Path big = dir.resolve("20260101T000000000000Z-big-00000000.jsonl");
-    Files.write(big, lines);
+    Map<String, com.fasterxml.jackson.databind.JsonNode> attrs =
+        Map.of("big", com.fasterxml.jackson.databind.node.TextNode.valueOf("x".repeat(200_000)));
+    fileWriter.emit(new TraceEvent.TraceStarted(id, t, "big", attrs));
+    fileWriter.emit(new TraceEvent.TraceEnded(id, t.plusSeconds(2), Status.OK, null));
+    assertThat(fileWriter.flush(Duration.ofSeconds(5))).isTrue();
+    Path big = fileWriter.file(id);
+    assertThat(Files.readAllLines(big).getFirst().length()).isGreaterThan(200_000);
     TraceReader reader = new TraceReader();
-    assertThat(reader.readSummary(big)).contains(reader.read(file).summary());
+    TraceSummary quick = reader.readSummary(big).orElseThrow();
+    assertThat(quick).isEqualTo(reader.read(big).summary());
+    assertThat(quick.duration()).isEqualTo(Duration.ofSeconds(2));
   }
 }
