@@ -1,6 +1,7 @@
 package dev.tasktree.server;
 
 import dev.tasktree.trace.TraceJson;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
@@ -21,6 +22,16 @@ final class ApiErrors {
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
   private ApiErrors() {}
+
+  /** Routes every exception and every error status of an app to this shape. */
+  static void register(JavalinConfig config) {
+    config.routes.exception(ApiException.class, ApiErrors::api);
+    config.routes.exception(HttpResponseException.class, ApiErrors::javalin);
+    config.routes.exception(Exception.class, ApiErrors::unexpected);
+    for (int status = 400; status < 600; status++) {
+      config.routes.error(status, ApiErrors::fill);
+    }
+  }
 
   static void api(ApiException e, Context ctx) {
     write(ctx, e.status(), e.getMessage());

@@ -2,7 +2,6 @@ package dev.tasktree.server;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -74,12 +73,7 @@ public final class TraceServer implements AutoCloseable {
                   });
               config.routes.before(guard::check);
               groups.forEach(group -> group.accept(config));
-              config.routes.exception(ApiException.class, ApiErrors::api);
-              config.routes.exception(HttpResponseException.class, ApiErrors::javalin);
-              config.routes.exception(Exception.class, ApiErrors::unexpected);
-              for (int status = 400; status < 600; status++) {
-                config.routes.error(status, ApiErrors::fill);
-              }
+              ApiErrors.register(config);
             });
     this.retention =
         options.retention() == null
