@@ -150,6 +150,7 @@ final class HistoryCommands {
     } catch (ApiException e) {
       throw new IllegalArgumentException(e.getMessage());
     }
+    loaded.close(); // nothing else loads in this process
     Trace trace = loaded.trace();
     if (args.flag("--json")) {
       try (JsonGenerator g = generator(out)) {

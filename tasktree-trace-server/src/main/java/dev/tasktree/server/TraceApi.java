@@ -123,8 +123,9 @@ final class TraceApi {
 
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
-    TraceLoader.Loaded loaded = loader.load(id);
-    json(ctx, g -> JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset()));
+    try (TraceLoader.Loaded loaded = loader.load(id)) {
+      json(ctx, g -> JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset()));
+    }
   }
 
   private void events(Context ctx) throws IOException {

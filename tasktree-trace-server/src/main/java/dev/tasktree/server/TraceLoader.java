@@ -22,8 +22,19 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TraceLoader {
 
-  /** A trace read up to {@code offset}, the byte offset live events continue from. */
-  record Loaded(IndexEntry entry, Trace trace, long offset) {}
+  /**
+   * A trace read up to {@code offset}, the byte offset live events continue from. Holds its share
+   * of the budget until closed (after the response is written): the trace is in memory until then.
+   */
+  record Loaded(IndexEntry entry, Trace trace, long offset, LoadBudget.Lease lease)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+  }
 
   private final TraceFiles files;
   private final Duration staleAfter;
@@ -60,7 +71,7 @@ final class TraceLoader {
       IndexEntry entry = new IndexEntry(id, offset, modified, null, null);
       Trace cached = cache.get(id, offset, modified);
       if (cached != null) {
-        return new Loaded(entry, cached, offset);
+        return new Loaded(entry, cached, offset, null);
       }
       if (size == 0) {
         throw new ApiException(422, "unreadable trace: empty file");
@@ -72,22 +83,29 @@ final class TraceLoader {
       if (offset > files.budget().maxBytes()) {
         throw new ApiException(413, files.tooLarge(offset, "open"));
       }
-      Trace trace;
-      try (LoadBudget.Lease lease = files.budget().reserve(offset, TraceFiles.BUDGET_WAIT_MILLIS)) {
-        if (lease == null) {
-          throw new ApiException(503, "busy loading other large traces: try again shortly");
-        }
-        trace = files.read(channel, offset, file);
-      } catch (TraceReader.UnreadableTraceException e) {
-        throw new ApiException(422, "unreadable trace: not a TaskTree trace: no trace event");
+      LoadBudget.Lease lease;
+      try {
+        lease = files.budget().reserve(offset, TraceFiles.BUDGET_WAIT_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ApiException(503, "the server is stopping");
       }
-      if (trace.summary().finished()) {
-        cache.put(id, offset, modified, trace);
+      if (lease == null) {
+        throw new ApiException(503, "busy loading other large traces: try again shortly");
       }
-      return new Loaded(entry, trace, offset);
+      try {
+        Trace trace = files.read(channel, offset, file);
+        if (trace.summary().finished()) {
+          cache.put(id, offset, modified, trace);
+        }
+        return new Loaded(entry, trace, offset, lease);
+      } catch (TraceReader.UnreadableTraceException e) {
+        lease.close();
+        throw new ApiException(422, "unreadable trace: not a TaskTree trace: no trace event");
+      } catch (IOException | RuntimeException | Error e) {
+        lease.close();
+        throw e;
+      }
     } catch (OutOfMemoryError e) {
       throw new ApiException(503, "not enough memory to open this trace now: try again shortly");
     }
