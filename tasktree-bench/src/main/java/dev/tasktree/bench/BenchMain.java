@@ -17,6 +17,7 @@ import java.util.Map;
  * <pre>
  * java -jar tasktree-bench/target/tasktree-bench.jar           # full run, under 10 minutes
  * java -jar tasktree-bench/target/tasktree-bench.jar --quick   # smoke run, under 2 minutes
+ * java -jar tasktree-bench/target/tasktree-bench.jar --only server  # one section (name contains)
  * </pre>
  */
 public final class BenchMain {
@@ -31,6 +32,9 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
+    int only = Arrays.asList(args).indexOf("--only");
+    String section = only >= 0 && only + 1 < args.length ? args[only + 1] : null;
+    selected = section;
     Report report = new Report();
     long start = System.nanoTime();
     run("per-node overhead", BenchMain::nodeOverhead, report, quick);
@@ -51,7 +55,12 @@ public final class BenchMain {
     report.print(System.out);
   }
 
+  private static String selected;
+
   private static void run(String name, Section section, Report report, boolean quick) {
+    if (selected != null && !name.contains(selected)) {
+      return;
+    }
     System.err.println("running: " + name);
     try {
       section.run(report, quick);

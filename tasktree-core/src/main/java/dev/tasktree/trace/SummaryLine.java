@@ -115,12 +115,14 @@ final class SummaryLine {
       if (size < PREFIX.length() + 2) {
         return Optional.empty();
       }
-      Head head = head(bytes(channel, 0, (int) Math.min(size, WINDOW)));
-      if (head == null) {
+      // A small file (the usual trace) is read once; a big one at its head and its tail.
+      byte[] head = bytes(channel, 0, (int) Math.min(size, WINDOW));
+      Head h = head(head);
+      if (h == null) {
         return Optional.empty();
       }
       int tailLength = (int) Math.min(size, WINDOW);
-      byte[] tail = bytes(channel, size - tailLength, tailLength);
+      byte[] tail = size <= WINDOW ? head : bytes(channel, size - tailLength, tailLength);
       if (tail.length != tailLength || tail[tail.length - 1] != '\n') {
         return Optional.empty();
       }
@@ -131,27 +133,27 @@ final class SummaryLine {
       if (start < 0 && tailLength < size) {
         return Optional.empty(); // the last line is longer than the window: not a summary
       }
-      String last = new String(tail, start + 1, tail.length - start - 2, StandardCharsets.UTF_8);
-      if (!is(last)) {
+      int from = start + 1;
+      int length = tail.length - from - 1;
+      if (!startsWithPrefix(tail, from, length)) {
         return Optional.empty();
       }
-      JsonNode s = TraceJson.MAPPER.readTree(last);
-      if (s.path("offset").asLong(-1) != size - (tail.length - start - 1)) {
+      Totals t = totals(tail, from, length);
+      if (t == null || t.offset != size - (length + 1)) {
         return Optional.empty(); // lines were added, removed or cut after the writer finished
       }
-      Instant end = TraceCodec.parseTime(s.path("time").asText());
       return Optional.of(
           new TraceSummary(
-              head.id,
-              head.name,
-              head.start,
-              Duration.between(head.start, end),
-              Status.valueOf(s.path("status").asText()),
-              s.path("spans").asInt(),
-              s.path("errors").asInt(),
-              s.path("input_tokens").asLong(),
-              s.path("output_tokens").asLong(),
-              s.path("cost_usd").asDouble(),
+              h.id,
+              h.name,
+              h.start,
+              Duration.between(h.start, t.end),
+              t.status,
+              t.spans,
+              t.errors,
+              t.inputTokens,
+              t.outputTokens,
+              t.cost,
               0));
     } catch (RuntimeException e) {
       return Optional.empty(); // a damaged head or tail: the full read says what is wrong
@@ -171,6 +173,64 @@ final class SummaryLine {
   }
 
   private record Head(String id, String name, Instant start) {}
+
+  private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWithPrefix(byte[] bytes, int from, int length) {
+    if (length < PREFIX_BYTES.length + 1 || bytes[from + length - 1] != '}') {
+      return false;
+    }
+    for (int i = 0; i < PREFIX_BYTES.length; i++) {
+      if (bytes[from + i] != PREFIX_BYTES[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What the summary line says. */
+  private static final class Totals {
+    Instant end;
+    Status status;
+    int spans;
+    int errors;
+    long inputTokens;
+    long outputTokens;
+    double cost;
+    long offset = -1;
+  }
+
+  /** The summary line's fields, read with a streaming parser; null when it is not one. */
+  private static Totals totals(byte[] bytes, int from, int length) {
+    Totals t = new Totals();
+    try (JsonParser p = FACTORY.createParser(bytes, from, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "time" -> t.end = TraceCodec.parseTime(p.getText());
+          case "status" -> t.status = Status.valueOf(p.getText());
+          case "spans" -> t.spans = p.getIntValue();
+          case "errors" -> t.errors = p.getIntValue();
+          case "input_tokens" -> t.inputTokens = p.getLongValue();
+          case "output_tokens" -> t.outputTokens = p.getLongValue();
+          case "cost_usd" -> t.cost = p.getDoubleValue();
+          case "offset" -> t.offset = p.getLongValue();
+          default -> {
+            if (value.isStructStart()) {
+              p.skipChildren();
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return t.end == null || t.status == null ? null : t;
+  }
 
   /**
    * The id, name and start of the first line, read with a streaming parser: they come first, so a

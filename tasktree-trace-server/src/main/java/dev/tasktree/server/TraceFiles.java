@@ -103,13 +103,15 @@ final class TraceFiles {
       return new IndexEntry(id, size, modified, null, "empty file");
     }
     try (FileChannel channel = open(file)) {
-      String reason = probe(channel);
-      if (reason != null) {
-        return new IndexEntry(id, size, modified, null, reason);
-      }
+      // The head and tail only, for a trace its writer finished (the common case); the summary
+      // read checks that the head is a trace start.
       Optional<TraceSummary> quick = reader.readSummary(channel);
       if (quick.isPresent()) {
         return new IndexEntry(id, size, modified, quick.get(), null);
+      }
+      String reason = probe(channel);
+      if (reason != null) {
+        return new IndexEntry(id, size, modified, null, reason);
       }
       if (size > budget.maxBytes()) {
         return new IndexEntry(id, size, modified, null, tooLarge(size, "index"));
