@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.Durations;
 import dev.tasktree.store.CacheStore;
 import java.time.Duration;
 import java.util.Random;
@@ -110,31 +111,38 @@ public final class CachePolicy<B> {
     return new CachePolicy<>(key, minTtl, maxTtl, validator, enabled, type, store, maxWait);
   }
 
-  String key(B blackboard) {
+  /** The cache key for this blackboard. */
+  public String key(B blackboard) {
     return key.apply(blackboard);
   }
 
-  Object validator(B blackboard) {
+  /** The validator value for this blackboard, or null when the policy has none. */
+  public Object validator(B blackboard) {
     return validator == null ? null : validator.apply(blackboard);
   }
 
-  boolean enabled(B blackboard) {
+  /** Whether caching applies to this blackboard's run. */
+  public boolean enabled(B blackboard) {
     return enabled.test(blackboard);
   }
 
-  Class<?> type() {
+  /** The type a hit is read back as. */
+  public Class<?> type() {
     return type;
   }
 
-  CacheStore store() {
+  /** The policy's own store, or null for the run's. */
+  public CacheStore store() {
     return store;
   }
 
-  Duration singleFlightWait() {
+  /** The single-flight wait bound, or null when single-flight is off. */
+  public Duration singleFlightWait() {
     return singleFlightWait;
   }
 
-  Duration ttl(Random random) {
+  /** A TTL for one entry, drawn from {@code random} when the policy has a range. */
+  public Duration ttl(Random random) {
     long min = minTtl.toMillis();
     long max = maxTtl.toMillis();
     return Duration.ofMillis(

@@ -1,5 +1,7 @@
 package dev.tasktree;
 
+import dev.tasktree.spi.NodeContext;
+
 /**
  * A function of the blackboard and the node's context (logs, attributes, previous result) that may
  * throw, used by {@link TreeBuilder#call(ContextFunction)}.

@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.Run;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,10 +15,10 @@ import java.util.concurrent.TimeoutException;
 public final class RunHandle {
 
   private final String traceId;
-  private final Execution execution;
+  private final Run execution;
   private final CompletableFuture<Result> result;
 
-  RunHandle(String traceId, Execution execution, CompletableFuture<Result> result) {
+  RunHandle(String traceId, Run execution, CompletableFuture<Result> result) {
     this.traceId = traceId;
     this.execution = execution;
     this.result = result;

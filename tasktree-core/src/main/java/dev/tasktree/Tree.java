@@ -1,5 +1,8 @@
 package dev.tasktree;
 
+import dev.tasktree.runtime.Run;
+import dev.tasktree.runtime.Step;
+import dev.tasktree.runtime.Trees;
 import dev.tasktree.trace.TraceIds;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,12 +31,29 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Tree<B> {
 
+  static {
+    Trees.install(
+        new Trees.Access() {
+          @Override
+          public <C> Step<C> root(Tree<C> tree) {
+            return tree.root;
+          }
+
+          @Override
+          public int depth(Tree<?> tree) {
+            return tree.depth;
+          }
+        });
+  }
+
   private final String name;
   private final Step<B> root;
+  private final int depth;
 
-  Tree(String name, Step<B> root) {
+  Tree(String name, Step<B> root, int depth) {
     this.name = name;
     this.root = root;
+    this.depth = depth;
   }
 
   /** Starts building a tree with this name (its trace name and the first segment of paths). */
@@ -46,10 +66,6 @@ public final class Tree<B> {
     return name;
   }
 
-  Step<B> root() {
-    return root;
-  }
-
   /** Runs the tree on the calling thread with {@link RunOptions#defaults()}. */
   public Result run(B blackboard) {
     return run(blackboard, RunOptions.defaults());
@@ -57,8 +73,8 @@ public final class Tree<B> {
 
   /** Runs the tree on the calling thread; returns when the run is over. */
   public Result run(B blackboard, RunOptions options) {
-    return new Execution(TraceIds.create(name, options.clock().instant()), options)
-        .execute(this, blackboard);
+    return new Run(TraceIds.create(name, options.clock().instant()), options, options.newRandom())
+        .execute(name, root, blackboard);
   }
 
   /** Starts the tree on a virtual thread with {@link RunOptions#defaults()}. */
@@ -69,14 +85,14 @@ public final class Tree<B> {
   /** Starts the tree on a virtual thread; the handle gives its trace id, result and cancel. */
   public RunHandle start(B blackboard, RunOptions options) {
     String traceId = TraceIds.create(name, options.clock().instant());
-    Execution execution = new Execution(traceId, options);
+    Run execution = new Run(traceId, options, options.newRandom());
     CompletableFuture<Result> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("tasktree-run-" + traceId)
         .start(
             () -> {
               try {
-                result.complete(execution.execute(this, blackboard));
+                result.complete(execution.execute(name, root, blackboard));
               } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
               }

@@ -1,27 +1,60 @@
 package dev.tasktree;
 
-import dev.tasktree.Spec.Shape;
+import dev.tasktree.node.Cache;
+import dev.tasktree.node.Call;
+import dev.tasktree.node.Condition;
+import dev.tasktree.node.Custom;
+import dev.tasktree.node.Failure;
+import dev.tasktree.node.ForceFail;
+import dev.tasktree.node.ForceOk;
+import dev.tasktree.node.Gather;
+import dev.tasktree.node.Invert;
+import dev.tasktree.node.Log;
+import dev.tasktree.node.Parallel;
+import dev.tasktree.node.ParseJson;
+import dev.tasktree.node.Race;
+import dev.tasktree.node.RandomSelector;
+import dev.tasktree.node.RepeatWhile;
+import dev.tasktree.node.Retry;
+import dev.tasktree.node.Returning;
+import dev.tasktree.node.Selector;
+import dev.tasktree.node.Sequence;
+import dev.tasktree.node.ShowBlackboard;
+import dev.tasktree.node.Subtree;
+import dev.tasktree.node.Terminable;
+import dev.tasktree.node.Timeout;
+import dev.tasktree.node.Todo;
+import dev.tasktree.node.When;
+import dev.tasktree.node.Wrap;
+import dev.tasktree.node.WriteBlackboard;
+import dev.tasktree.runtime.Assembly;
+import dev.tasktree.runtime.Branch;
+import dev.tasktree.runtime.Spec;
+import dev.tasktree.runtime.Step;
+import dev.tasktree.spi.Around;
+import dev.tasktree.spi.Node;
 import dev.tasktree.trace.LogLevel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The fluent builder behind {@link Tree#named}. Composites ({@code sequence()}, {@code selector()},
- * {@code parallel()}, {@code race()}, {@code randomSelector()}) open a block that {@link #end()}
- * closes. Decorators ({@code retry}, {@code timeout}, {@code cache}, {@code when}, ...) wrap the
- * single node that follows them — a leaf, a whole block, or another decorator. {@link #fallback()}
- * and {@link #orElse()} add a branch to the Timeout/Terminable or If just before them. {@link
- * #build()} checks the whole shape and reports every problem with its node path.
+ * The fluent builder behind {@link Tree#named}. Each verb adds one node, and its name is the node's
+ * kind in traces ({@code sequence()} adds a Sequence, {@code repeatWhile(…)} a RepeatWhile).
+ * Composites ({@code sequence()}, {@code selector()}, {@code parallel()}, {@code race()}, {@code
+ * randomSelector()}) open a block that {@link #end()} closes. Decorators ({@code retry}, {@code
+ * timeout}, {@code cache}, {@code when}, ...) wrap the single node that follows them — a leaf, a
+ * whole block, or another decorator. {@link #fallback()} and {@link #orElse()} add a branch to the
+ * Timeout/Terminable or When just before them. Each node kind's rules are in its class in {@code
+ * dev.tasktree.node} and in {@code docs/semantics.md}.
+ *
+ * <p>Verbs never throw for bad arguments or a wrong shape: {@link #build()} reports every problem
+ * at once, each with its node path.
  *
  * <pre>{@code
  * Tree<Job> tree = Tree.<Job>named("Job")
@@ -41,589 +74,517 @@ import java.util.function.Predicate;
 public final class TreeBuilder<B> {
 
   private final String treeName;
-  private final Spec<B> root;
-  private final Deque<Spec<B>> open = new ArrayDeque<>();
-  private final List<String> problems = new ArrayList<>();
-  private String pendingName;
+  private final Assembly<B> assembly;
   private boolean built;
 
   TreeBuilder(String treeName) {
-    if (treeName == null || treeName.isBlank()) {
-      throw new IllegalArgumentException("a tree needs a non-blank name");
-    }
     this.treeName = treeName;
-    this.root = new Spec<>("Tree", Shape.BLOCK, null);
-    this.root.name = treeName;
-    open.push(root);
+    this.assembly = new Assembly<>(treeName);
   }
 
   // ---------------------------------------------------------------- naming
 
-  /** Names the next node (its span and path show this name instead of its kind). */
+  /**
+   * Names the next node: its span and path show this name instead of its kind. A name must not be
+   * blank, contain {@code " > "} or an index like {@code [3]} (both would make paths ambiguous).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> name(String name) {
     checkOpen();
-    if (pendingName != null) {
-      problems.add(currentPath() + ": name(\"" + pendingName + "\") is followed by another name()");
-    }
-    pendingName = Objects.requireNonNull(name, "name");
+    assembly.name(name);
     return this;
   }
 
   // ---------------------------------------------------------------- leaves
 
-  /** A node that runs {@code function}; see {@link #call(ContextFunction)}. */
+  /**
+   * A Call of {@code function}; see {@link #call(ContextFunction)}.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> call(Callable<?> function) {
-    Objects.requireNonNull(function, "function");
-    return call((b, ctx) -> function.call());
-  }
-
-  /** A node that runs {@code function} on the blackboard; see {@link #call(ContextFunction)}. */
-  public TreeBuilder<B> call(BlackboardFunction<B, ?> function) {
-    Objects.requireNonNull(function, "function");
-    return call((b, ctx) -> function.apply(b));
+    return add(Call.spec(function == null ? null : (b, ctx) -> function.call()));
   }
 
   /**
-   * A node that runs {@code function}. A returned {@link Result} passes through; any other value is
+   * A Call of {@code function} on the blackboard; see {@link #call(ContextFunction)}.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> call(BlackboardFunction<B, ?> function) {
+    return add(Call.spec(function == null ? null : (b, ctx) -> function.apply(b)));
+  }
+
+  /**
+   * A Call: runs {@code function}. A returned {@link Result} passes through; any other value is
    * {@code OK(value)}; an exception is {@code FAIL(exception)} and is recorded in the trace.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> call(ContextFunction<B, ?> function) {
-    Objects.requireNonNull(function, "function");
-    return leaf("Call", name -> new Leaves.Call<>(name, function));
+    return add(Call.spec(function));
   }
 
-  /** Adds any {@link Node} — yours, or another module's (the LLM node). */
+  /**
+   * Adds any {@link Node} — yours, or another module's (the LLM node).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> node(Node<B> node) {
-    Objects.requireNonNull(node, "node");
-    Spec<B> spec = new Spec<>(node.kind(), Shape.LEAF, (n, c, b) -> new Leaves.Custom<>(n, node));
-    spec.name = node.name();
-    return add(spec);
+    return add(Custom.spec(node));
   }
 
-  /** Records {@code message} at INFO on the trace; OK(null). */
+  /**
+   * A Log of {@code message} at INFO; OK(null).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> log(String message) {
     return log(LogLevel.INFO, b -> message);
   }
 
-  /** Records a message computed from the blackboard; OK(null). */
+  /**
+   * A Log of a message computed from the blackboard; OK(null).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> log(LogLevel level, Function<B, String> message) {
-    Objects.requireNonNull(level, "level");
-    Objects.requireNonNull(message, "message");
-    return leaf("Log", name -> new Leaves.Log<>(name, level, message));
+    return add(Log.spec(level, message));
   }
 
-  /** A placeholder for work not written yet: OK(null) and a TODO line in the trace. */
+  /**
+   * A Todo: a placeholder for work not written yet; OK(null) and a TODO line in the trace.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> todo(String note) {
-    return leaf("TODO", name -> new Leaves.Todo<>(name, note));
+    return add(Todo.spec(note));
   }
 
-  /** Always FAIL(null). */
+  /**
+   * A Failure: always FAIL(null).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> failure() {
     return failure(b -> null);
   }
 
-  /** Always FAIL with data computed from the blackboard. */
+  /**
+   * A Failure: always FAIL with data computed from the blackboard.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> failure(Function<B, ?> data) {
-    Objects.requireNonNull(data, "data");
-    return leaf("Failure", name -> new Leaves.Failure<>(name, data));
-  }
-
-  /** OK(blackboard): the trace shows the blackboard at this point. */
-  public TreeBuilder<B> showBlackboard() {
-    return leaf("ShowBlackboard", Leaves.ShowBlackboard::new);
+    return add(Failure.spec(data));
   }
 
   /**
-   * Writes the previous result's data to the blackboard through {@code setter} (e.g. {@code
-   * Chat::setAnswer}); OK(data). FAIL when there is no previous result or the setter does not
-   * accept its type.
+   * A ShowBlackboard: OK(blackboard), so the trace shows the blackboard at this point.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
-  @SuppressWarnings("unchecked")
+  public TreeBuilder<B> showBlackboard() {
+    return add(ShowBlackboard.spec());
+  }
+
+  /**
+   * A WriteBlackboard: writes the previous result's data to the blackboard through {@code setter}
+   * (e.g. {@code Chat::setAnswer}); OK(data). FAIL when there is no previous result or the setter
+   * does not accept its type.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public <T> TreeBuilder<B> writeBlackboard(BiConsumer<B, T> setter) {
-    Objects.requireNonNull(setter, "setter");
-    BiConsumer<B, Object> untyped = (BiConsumer<B, Object>) setter;
-    return leaf("WriteBlackboard", name -> new Leaves.WriteBlackboard<>(name, untyped));
+    return add(WriteBlackboard.spec(setter));
   }
 
-  /** OK(true) when {@code predicate} holds, FAIL(false) otherwise. */
+  /**
+   * A Condition: OK(true) when {@code predicate} holds, FAIL(false) otherwise.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> condition(Predicate<B> predicate) {
-    Objects.requireNonNull(predicate, "predicate");
-    return leaf("Condition", name -> new Leaves.Condition<>(name, predicate));
+    return add(Condition.spec(predicate));
   }
 
-  /** Runs {@code tree}'s nodes here, on the same blackboard. */
+  /**
+   * A Subtree: runs {@code tree}'s nodes here, on the same blackboard.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> subtree(Tree<B> tree) {
     return subtree(tree, b -> b);
   }
 
-  /** Runs {@code tree}'s nodes here, on a blackboard made from this one. */
+  /**
+   * A Subtree: runs {@code tree}'s nodes here, on a blackboard made from this one.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public <C> TreeBuilder<B> subtree(Tree<C> tree, Function<B, C> blackboard) {
-    Objects.requireNonNull(tree, "tree");
-    Objects.requireNonNull(blackboard, "blackboard");
-    Spec<B> spec =
-        new Spec<>("Subtree", Shape.LEAF, (n, c, b) -> new Leaves.Subtree<>(n, tree, blackboard));
-    spec.name = tree.name();
-    return add(spec);
+    return add(Subtree.spec(tree, blackboard));
   }
 
-  /** Parses the previous result's data as JSON (leniently) into maps, lists and values. */
+  /**
+   * A ParseJson of the previous result's data (leniently) into maps, lists and values.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> parseJson() {
     return parseJson(null, Object.class, null);
   }
 
-  /** Parses the previous result's data as JSON into {@code type}, then hands it to {@code into}. */
+  /**
+   * A ParseJson of the previous result's data into {@code type}, handed to {@code into}.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public <T> TreeBuilder<B> parseJson(Class<T> type, BiConsumer<B, ? super T> into) {
     return parseJson(null, type, into);
   }
 
   /**
-   * Parses JSON text into {@code type}. Strips {@code ```json} fences and surrounding prose;
-   * accepts trailing commas, comments and single quotes. OK(value), or FAIL with the parse error.
+   * A ParseJson: parses JSON text into {@code type}. Strips {@code ```json} fences and surrounding
+   * prose; accepts trailing commas, comments and single quotes. OK(value), or FAIL with the parse
+   * error.
    *
    * @param source the text, from the blackboard; null for the previous result's data
    * @param type the target type ({@code Object.class} for maps, lists and values)
    * @param into where to write the value; null for nowhere
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public <T> TreeBuilder<B> parseJson(
       Function<B, String> source, Class<T> type, BiConsumer<B, ? super T> into) {
-    Objects.requireNonNull(type, "type");
-    return leaf("ParseJSON", name -> new Leaves.ParseJson<>(name, source, type, into));
+    return add(ParseJson.spec(source, type, into));
   }
 
   /**
-   * Runs {@code perItem} once per blackboard that {@code items} returns, all at once; OK when all
-   * are OK, data = the item data in input order.
+   * A Gather: runs {@code perItem} once per blackboard that {@code items} returns, all at once; OK
+   * when all are OK, data = the item data in input order.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public <C> TreeBuilder<B> gather(
       Function<B, ? extends Collection<? extends C>> items, Tree<C> perItem) {
     return gather(items, perItem, Integer.MAX_VALUE);
   }
 
-  /** Like {@link #gather(Function, Tree)}, at most {@code maxConcurrency} items at once. */
+  /**
+   * A Gather like {@link #gather(Function, Tree)}, at most {@code maxConcurrency} items at once.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public <C> TreeBuilder<B> gather(
       Function<B, ? extends Collection<? extends C>> items, Tree<C> perItem, int maxConcurrency) {
-    Objects.requireNonNull(items, "items");
-    Objects.requireNonNull(perItem, "perItem");
-    Spec<B> spec =
-        new Spec<>(
-            "Gather",
-            Shape.LEAF,
-            (n, c, b) -> new Composites.Gather<>(n, items, perItem, maxConcurrency));
-    requirePositive(spec, maxConcurrency);
-    return add(spec);
+    return add(Gather.spec(items, perItem, maxConcurrency));
   }
 
   // ---------------------------------------------------------------- composites
 
-  /** Children in order; FAIL at the first failure, else OK with the last child's data. */
+  /**
+   * A Sequence: children in order; FAIL at the first failure, else OK with the last child's data.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> sequence() {
-    return block("Sequence", (n, c, b) -> new Composites.Sequence<>(n, c));
+    return add(Sequence.spec());
   }
 
-  /** Children in order until one is OK; FAIL with the last child's data when none is. */
+  /**
+   * A Selector: children in order until one is OK; FAIL with the last child's data when none is.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> selector() {
-    return block("Selector", (n, c, b) -> new Composites.Selector<>(n, c));
+    return add(Selector.spec());
   }
 
-  /** A selector over a uniformly random order (from the run's random source). */
+  /**
+   * A RandomSelector over a uniformly random order (from the run's random source).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> randomSelector() {
-    return block("RandomSelector", (n, c, b) -> new Composites.RandomSelector<>(n, c, null));
+    return add(RandomSelector.spec());
   }
 
-  /** A selector over a random order weighted per child (one positive weight per child). */
+  /**
+   * A RandomSelector over a random order weighted per child (one positive weight per child).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> randomSelector(double... weights) {
-    double[] fixed = weights.clone();
-    Spec<B> spec =
-        new Spec<>(
-            "RandomSelector",
-            Shape.BLOCK,
-            (n, c, b) -> new Composites.RandomSelector<>(n, c, board -> fixed));
-    spec.childCheck = children -> Composites.RandomSelector.checkWeights(fixed, children);
-    return add(spec);
+    return add(RandomSelector.spec(weights));
   }
 
-  /** A selector over a random order weighted by weights computed per run. */
+  /**
+   * A RandomSelector over a random order weighted by weights computed per run.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> randomSelector(Function<B, double[]> weights) {
-    Objects.requireNonNull(weights, "weights");
-    return block("RandomSelector", (n, c, b) -> new Composites.RandomSelector<>(n, c, weights));
+    return add(RandomSelector.spec(weights));
   }
 
-  /** Children concurrently, waiting for all; OK when all are OK; data = child data in order. */
+  /**
+   * A Parallel: children concurrently, waiting for all; OK when all are OK; data = child data in
+   * order.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> parallel() {
     return parallel(Integer.MAX_VALUE);
   }
 
-  /** Like {@link #parallel()}, at most {@code maxConcurrency} children at once. */
+  /**
+   * A Parallel like {@link #parallel()}, at most {@code maxConcurrency} children at once.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> parallel(int maxConcurrency) {
-    Spec<B> spec =
-        new Spec<>(
-            "Parallel",
-            Shape.BLOCK,
-            (n, c, b) -> new Composites.Parallel<>(n, c, maxConcurrency, false));
-    requirePositive(spec, maxConcurrency);
-    return add(spec);
+    return add(Parallel.spec(maxConcurrency, false));
   }
 
-  /** Children concurrently; the first FAIL cancels the others and is the result. */
+  /**
+   * A ParallelFailFast: children concurrently; the first FAIL cancels the others and is the result.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> parallelFailFast() {
     return parallelFailFast(Integer.MAX_VALUE);
   }
 
-  /** Like {@link #parallelFailFast()}, at most {@code maxConcurrency} children at once. */
+  /**
+   * A ParallelFailFast like {@link #parallelFailFast()}, at most {@code maxConcurrency} at once.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> parallelFailFast(int maxConcurrency) {
-    Spec<B> spec =
-        new Spec<>(
-            "Parallel",
-            Shape.BLOCK,
-            (n, c, b) -> new Composites.Parallel<>(n, c, maxConcurrency, true));
-    requirePositive(spec, maxConcurrency);
-    return add(spec);
+    return add(Parallel.spec(maxConcurrency, true));
   }
 
   /**
-   * Children concurrently; the first OK wins and the others are cancelled (hedged requests). FAIL
-   * with the last failure's data when none is OK.
+   * A Race: children concurrently; the first OK wins and the others are cancelled (hedged
+   * requests). FAIL with the last failure's data when none is OK.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> race() {
-    return block("Race", (n, c, b) -> new Composites.Race<>(n, c));
+    return add(Race.spec());
   }
 
   /**
-   * If: runs the next node when {@code condition} holds; an {@link #orElse()} right after it adds
-   * the else-branch. Without one, a false condition is OK(null).
+   * A When: runs the next node when {@code condition} holds; an {@link #orElse()} right after it
+   * adds the else-branch. Without one, a false condition is OK(null).
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> when(Predicate<B> condition) {
-    Objects.requireNonNull(condition, "condition");
-    Spec<B> spec =
-        new Spec<>(
-            "If", Shape.DECORATOR, (n, c, b) -> new Composites.If<>(n, condition, c.getFirst(), b));
-    spec.acceptsBranch = "Else";
-    return add(spec);
+    return add(When.spec(condition));
   }
 
-  /** The else-branch (the next node) of the {@link #when} just before it. */
+  /**
+   * The else-branch (the next node) of the {@link #when} just before it.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> orElse() {
-    return add(new Spec<>("Else", Shape.BRANCH, null));
+    return add(Spec.branch(Branch.OR_ELSE));
   }
 
   // ---------------------------------------------------------------- decorators
 
-  /** OK with the child's data, whatever the child returned. */
+  /**
+   * A ForceOk: OK with the child's data, whatever the child returned.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> forceOk() {
-    return transform("ForceOk", (b, r) -> Result.ok(r.data()));
-  }
-
-  /** OK with data computed from the blackboard, whatever the child returned. */
-  public TreeBuilder<B> forceOk(Function<B, ?> data) {
-    Objects.requireNonNull(data, "data");
-    return transform("ForceOk", (b, r) -> Result.ok(data.apply(b)));
-  }
-
-  /** FAIL with the child's data, whatever the child returned. */
-  public TreeBuilder<B> forceFail() {
-    return transform("ForceFail", (b, r) -> Result.fail(r.data()));
-  }
-
-  /** FAIL with data computed from the blackboard, whatever the child returned. */
-  public TreeBuilder<B> forceFail(Function<B, ?> data) {
-    Objects.requireNonNull(data, "data");
-    return transform("ForceFail", (b, r) -> Result.fail(data.apply(b)));
-  }
-
-  /** The child's status with data computed from the blackboard. */
-  public TreeBuilder<B> returning(Function<B, ?> data) {
-    Objects.requireNonNull(data, "data");
-    return transform("Return", (b, r) -> Result.of(r.isOk(), data.apply(b)));
-  }
-
-  /** OK becomes FAIL and FAIL becomes OK; the data stays. */
-  public TreeBuilder<B> invert() {
-    return transform("Invert", (b, r) -> Result.of(!r.isOk(), r.data()));
-  }
-
-  /** Tries the child up to {@code maxTries} times in all, without waiting between tries. */
-  public TreeBuilder<B> retry(int maxTries) {
-    return retry(RetryPolicy.tries(maxTries));
+    return add(ForceOk.spec());
   }
 
   /**
-   * Tries the child until it is OK, following {@code policy}: one span per attempt, no wait after
-   * the last try, waits that end at once when the run is cancelled. FAIL with the last failure.
+   * A ForceOk: OK with data computed from the blackboard, whatever the child returned.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> forceOk(Function<B, ?> data) {
+    return add(ForceOk.spec(data));
+  }
+
+  /**
+   * A ForceFail: FAIL with the child's data, whatever the child returned.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> forceFail() {
+    return add(ForceFail.spec());
+  }
+
+  /**
+   * A ForceFail: FAIL with data computed from the blackboard, whatever the child returned.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> forceFail(Function<B, ?> data) {
+    return add(ForceFail.spec(data));
+  }
+
+  /**
+   * A Returning: the child's status with data computed from the blackboard.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> returning(Function<B, ?> data) {
+    return add(Returning.spec(data));
+  }
+
+  /**
+   * An Invert: OK becomes FAIL and FAIL becomes OK; the data stays.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> invert() {
+    return add(Invert.spec());
+  }
+
+  /**
+   * A Retry: tries the child up to {@code maxTries} times in all (at least 1), without waiting.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> retry(int maxTries) {
+    return add(Retry.spec(maxTries));
+  }
+
+  /**
+   * A Retry: tries the child until it is OK, following {@code policy}: one span per attempt, no
+   * wait after the last try, waits that end at once when the run is cancelled. FAIL with the last
+   * failure.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> retry(RetryPolicy policy) {
-    Objects.requireNonNull(policy, "policy");
-    return decorator("Retry", (n, c, b) -> new Decorators.Retry<>(n, c.getFirst(), policy));
+    return add(Retry.spec(policy));
   }
 
   /**
-   * While: runs the child again and again while {@code condition} holds (checked before each loop),
-   * at most 1,000 loops; see {@link #repeatWhile(Predicate, int)}.
+   * A RepeatWhile: runs the child again and again while {@code condition} holds (checked before
+   * each loop), at most 1,000 loops; see {@link #repeatWhile(Predicate, int)}.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> repeatWhile(Predicate<B> condition) {
     return repeatWhile(condition, 1_000);
   }
 
   /**
-   * While: runs the child while {@code condition} holds. OK with the last loop's data (OK(null)
-   * when it never ran); FAIL at the first failing loop, or when the condition still holds after
-   * {@code maxLoops} loops. One span per loop.
+   * A RepeatWhile: runs the child while {@code condition} holds. OK with the last loop's data
+   * (OK(null) when it never ran); FAIL at the first failing loop, or when the condition still holds
+   * after {@code maxLoops} loops. One span per loop.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> repeatWhile(Predicate<B> condition, int maxLoops) {
-    Objects.requireNonNull(condition, "condition");
-    Spec<B> spec =
-        new Spec<>(
-            "While",
-            Shape.DECORATOR,
-            (n, c, b) -> new Decorators.While<>(n, c.getFirst(), condition, maxLoops));
-    if (maxLoops < 1) {
-      spec.problems.add("maxLoops must be positive, found " + maxLoops);
-    }
-    return add(spec);
+    return add(RepeatWhile.spec(condition, maxLoops));
   }
 
   /**
-   * Runs the child with a deadline. At the deadline the child's whole subtree is cancelled; then a
-   * {@link #fallback()} right after the child runs, or the node fails with a {@link
-   * java.util.concurrent.TimeoutException}.
+   * A Timeout: runs the child with a deadline. At the deadline the child's whole subtree is
+   * cancelled; then a {@link #fallback()} right after the child runs, or the node fails with a
+   * {@link java.util.concurrent.TimeoutException}.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> timeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    Spec<B> spec =
-        new Spec<>(
-            "Timeout",
-            Shape.DECORATOR,
-            (n, c, b) -> new Decorators.Timeout<>(n, c.getFirst(), b, timeout));
-    if (timeout.isNegative() || timeout.isZero()) {
-      spec.problems.add("timeout must be positive, found " + timeout);
-    }
-    spec.acceptsBranch = "Fallback";
-    return add(spec);
+    return add(Timeout.spec(timeout));
   }
 
   /**
-   * Runs the child until a termination signal under {@code key} is raised in the run's {@link
-   * RunOptions#signalStore() signal store} (also when raised before the node starts). Then the
-   * child's subtree is cancelled and a {@link #fallback()} runs, or the node fails with a {@link
-   * TerminatedException}. A store failure is a warning, not a termination.
+   * A Terminable: runs the child until a termination signal under {@code key} is raised in the
+   * run's {@link RunOptions#signalStore() signal store} (also when raised before the node starts).
+   * Then the child's subtree is cancelled and a {@link #fallback()} runs, or the node fails with a
+   * {@link TerminatedException}. A store failure is a warning, not a termination.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public TreeBuilder<B> terminable(Function<B, String> key) {
     return terminable(key, OnStoreError.CONTINUE);
   }
 
-  /** Like {@link #terminable(Function)}, choosing what a store failure does. */
+  /**
+   * A Terminable like {@link #terminable(Function)}, choosing what a store failure does.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> terminable(Function<B, String> key, OnStoreError onStoreError) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(onStoreError, "onStoreError");
-    Spec<B> spec =
-        new Spec<>(
-            "Terminable",
-            Shape.DECORATOR,
-            (n, c, b) -> new Decorators.Terminable<>(n, c.getFirst(), b, key, onStoreError));
-    spec.acceptsBranch = "Fallback";
-    return add(spec);
-  }
-
-  /** The fallback branch (the next node) of the Timeout or Terminable just before it. */
-  public TreeBuilder<B> fallback() {
-    return add(new Spec<>("Fallback", Shape.BRANCH, null));
+    return add(Terminable.spec(key, onStoreError));
   }
 
   /**
-   * Caches the child's OK data: a hit returns OK(value) without running the child. A store failure
-   * is a warning; the child's result stands. See {@link CachePolicy}.
+   * The fallback branch (the next node) of the Timeout or Terminable just before it.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
    */
-  public TreeBuilder<B> cache(CachePolicy<B> policy) {
-    Objects.requireNonNull(policy, "policy");
-    return decorator("Cacher", (n, c, b) -> new Decorators.Cacher<>(n, c.getFirst(), policy));
+  public TreeBuilder<B> fallback() {
+    return add(Spec.branch(Branch.FALLBACK));
   }
 
-  /** Runs the child through {@code around}, which decides when, whether and how it runs. */
+  /**
+   * A Cache: caches the child's OK data; a hit returns OK(value) without running the child. A store
+   * failure is a warning; the child's result stands. See {@link CachePolicy}.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> cache(CachePolicy<B> policy) {
+    return add(Cache.spec(policy));
+  }
+
+  /**
+   * A Wrap: runs the child through {@code around}, which decides when, whether and how it runs.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> wrap(Around<B> around) {
-    Objects.requireNonNull(around, "around");
-    return decorator("Wrapper", (n, c, b) -> new Decorators.Wrapper<>(n, c.getFirst(), around));
+    return add(Wrap.spec(around));
   }
 
   // ---------------------------------------------------------------- structure
 
-  /** Closes the innermost open composite. */
+  /**
+   * Closes the innermost open composite.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
   public TreeBuilder<B> end() {
     checkOpen();
-    Spec<B> top = open.peek();
-    if (top == root) {
-      problems.add(treeName + ": end() without an open composite");
-      return this;
-    }
-    if (top.shape != Shape.BLOCK) {
-      problems.add(
-          top.path() + ": end() reached while this " + top.kind + " still waits for its child");
-    }
-    open.pop();
-    closeFinishedDecorators();
+    assembly.end();
     return this;
   }
 
   /**
-   * Checks the whole shape and returns the immutable tree.
+   * Checks the whole shape and every node's arguments, and returns the immutable tree.
    *
    * @throws TreeShapeException listing every problem, each with its node path
+   * @throws IllegalStateException when this builder has already built its tree
    */
   public Tree<B> build() {
     checkOpen();
     built = true;
-    List<String> all = new ArrayList<>(problems);
-    if (pendingName != null) {
-      all.add(currentPath() + ": name(\"" + pendingName + "\") is not followed by a node");
+    List<String> problems = new ArrayList<>();
+    Step<B> root = assembly.build(problems);
+    if (!problems.isEmpty()) {
+      throw new TreeShapeException(String.valueOf(treeName), problems);
     }
-    for (Spec<B> spec : open) {
-      if (spec != root && spec.shape == Shape.BLOCK) {
-        all.add(spec.path() + ": not closed; call end()");
-      }
-    }
-    attachBranches(root, all);
-    if (root.children.size() != 1) {
-      all.add(
-          treeName
-              + ": a tree has exactly one root node, found "
-              + root.children.size()
-              + (root.children.size() > 1 ? " (put them in a sequence())" : ""));
-    }
-    check(root, all);
-    if (!all.isEmpty()) {
-      throw new TreeShapeException(treeName, all);
-    }
-    return new Tree<>(treeName, compile(root.children.getFirst(), treeName));
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  private TreeBuilder<B> leaf(String kind, Function<String, Step<B>> step) {
-    return add(new Spec<>(kind, Shape.LEAF, (n, c, b) -> step.apply(n)));
-  }
-
-  private TreeBuilder<B> block(String kind, Spec.Factory<B> factory) {
-    return add(new Spec<>(kind, Shape.BLOCK, factory));
-  }
-
-  private TreeBuilder<B> decorator(String kind, Spec.Factory<B> factory) {
-    return add(new Spec<>(kind, Shape.DECORATOR, factory));
-  }
-
-  private TreeBuilder<B> transform(String kind, BiFunction<B, Result, Result> f) {
-    return decorator(kind, (n, c, b) -> new Decorators.Transform<>(n, kind, c.getFirst(), f));
-  }
-
-  private static void requirePositive(Spec<?> spec, int maxConcurrency) {
-    if (maxConcurrency < 1) {
-      spec.problems.add("concurrency limit must be positive, found " + maxConcurrency);
-    }
+    return new Tree<>(treeName, root, assembly.depth());
   }
 
   private TreeBuilder<B> add(Spec<B> spec) {
     checkOpen();
-    if (pendingName != null) {
-      spec.name = pendingName;
-      pendingName = null;
-    }
-    Spec<B> parent = open.peek();
-    spec.parent = parent;
-    parent.children.add(spec);
-    if (spec.shape != Shape.LEAF) {
-      open.push(spec);
-    }
-    closeFinishedDecorators();
+    assembly.add(spec);
     return this;
-  }
-
-  /** Decorators and branches close as soon as they have their one child. */
-  private void closeFinishedDecorators() {
-    while (open.peek() != root) {
-      Spec<B> top = open.peek();
-      boolean single = top.shape == Shape.DECORATOR || top.shape == Shape.BRANCH;
-      if (single && top.children.size() == 1) {
-        open.pop();
-      } else {
-        break;
-      }
-    }
-  }
-
-  /** Moves each Fallback / Else into the node before it, reporting misplaced ones. */
-  private static <B> void attachBranches(Spec<B> spec, List<String> problems) {
-    List<Spec<B>> kept = new ArrayList<>();
-    for (Spec<B> child : spec.children) {
-      if (child.shape != Shape.BRANCH) {
-        kept.add(child);
-        continue;
-      }
-      Spec<B> before = kept.isEmpty() ? null : kept.getLast();
-      String expected = child.kind.equals("Fallback") ? "a Timeout or Terminable" : "an If (when)";
-      if (before == null || !child.kind.equals(before.acceptsBranch)) {
-        problems.add(child.path() + ": " + child.kind + " must directly follow " + expected);
-      } else if (before.branch != null) {
-        problems.add(child.path() + ": " + before.kind + " already has a " + child.kind);
-      } else if (child.children.size() != 1) {
-        problems.add(child.path() + ": expects one child, found " + child.children.size());
-      } else {
-        before.branch = child.children.getFirst();
-        before.branch.parent = before;
-      }
-    }
-    spec.children.clear();
-    spec.children.addAll(kept);
-    for (Spec<B> child : kept) {
-      attachBranches(child, problems);
-      if (child.branch != null) {
-        attachBranches(child.branch, problems);
-      }
-    }
-  }
-
-  private static <B> void check(Spec<B> spec, List<String> problems) {
-    int n = spec.children.size();
-    if (spec.parent != null) {
-      switch (spec.shape) {
-        case DECORATOR -> {
-          if (n != 1) {
-            problems.add(spec.path() + ": expects one child, found " + n);
-          }
-        }
-        case BLOCK -> {
-          if (n == 0) {
-            problems.add(spec.path() + ": expects at least one child, found none");
-          }
-        }
-        case LEAF, BRANCH -> {}
-      }
-      for (String problem : spec.problems) {
-        problems.add(spec.path() + ": " + problem);
-      }
-      String childProblem = spec.childCheck.apply(n);
-      if (childProblem != null && n > 0) {
-        problems.add(spec.path() + ": " + childProblem);
-      }
-    }
-    for (Spec<B> child : spec.children) {
-      check(child, problems);
-    }
-    if (spec.branch != null) {
-      check(spec.branch, problems);
-    }
-  }
-
-  private static <B> Step<B> compile(Spec<B> spec, String path) {
-    List<Step<B>> children = new ArrayList<>(spec.children.size());
-    for (Spec<B> child : spec.children) {
-      children.add(compile(child, path + " > " + child.segment()));
-    }
-    Step<B> branch =
-        spec.branch == null ? null : compile(spec.branch, path + " > " + spec.branch.segment());
-    Step<B> step = spec.factory.create(spec.name, children, branch);
-    step.place(spec.segment(), path);
-    return step;
-  }
-
-  private String currentPath() {
-    return open.peek().path();
   }
 
   private void checkOpen() {

@@ -97,7 +97,7 @@ class AncestorWeaknessesTest {
                     .end()
                     .build())
         .isInstanceOf(TreeShapeException.class)
-        .hasMessageContaining("Else must directly follow an If");
+        .hasMessageContaining("orElse() must directly follow a When");
     TreeBuilder<Board> builder = Tree.<Board>named("T").call(() -> 1);
     builder.build();
     assertThatThrownBy(builder::end).hasMessageContaining("already built");
@@ -150,7 +150,7 @@ class AncestorWeaknessesTest {
             .build();
     tree.run(new Board("k"), options.withCacheStore(memory));
     assertThat(
-            TraceJson.MAPPER
+            TraceJson.newMapper()
                 .readTree(memory.get("k").orElseThrow())
                 .get("value")
                 .get("answer")
@@ -184,7 +184,7 @@ class AncestorWeaknessesTest {
         };
     assertThat(tree.run(new Board("k"), options.withCacheStore(failsOnSet)))
         .isEqualTo(Result.ok(Map.of("answer", 42)));
-    assertThat(traces.last().spansOfKind("Cacher").getFirst().status()).isEqualTo(Status.OK);
+    assertThat(traces.last().spansOfKind("Cache").getFirst().status()).isEqualTo(Status.OK);
   }
 
   @Test

@@ -76,7 +76,7 @@ class BuilderShapeTest {
                     .end()
                     .build());
     assertThat(e.problems())
-        .containsExactly("T > Sequence > Else[1]: Else must directly follow an If (when)");
+        .containsExactly("T > Sequence > OrElse[1]: orElse() must directly follow a When");
   }
 
   @Test
@@ -94,7 +94,7 @@ class BuilderShapeTest {
                     .end()
                     .build());
     assertThat(e.problems())
-        .containsExactly("T > Sequence > Else[2]: Else must directly follow an If (when)");
+        .containsExactly("T > Sequence > OrElse[2]: orElse() must directly follow a When");
   }
 
   @Test
@@ -112,7 +112,7 @@ class BuilderShapeTest {
                     .call(() -> 3)
                     .end()
                     .build());
-    assertThat(e.problems()).singleElement().asString().contains("If already has a Else");
+    assertThat(e.problems()).singleElement().asString().contains("When already has an orElse()");
   }
 
   @Test
@@ -130,7 +130,7 @@ class BuilderShapeTest {
                     .build());
     assertThat(e.problems())
         .containsExactly(
-            "T > Sequence > Fallback[1]: Fallback must directly follow a Timeout or Terminable");
+            "T > Sequence > Fallback[1]: fallback() must directly follow a Timeout or Terminable");
   }
 
   @Test
@@ -144,7 +144,8 @@ class BuilderShapeTest {
                     .call(() -> 2)
                     .build());
     assertThat(e.problems())
-        .contains("T > Timeout > Fallback: Fallback must directly follow a Timeout or Terminable");
+        .contains(
+            "T > Timeout > Fallback: fallback() must directly follow a Timeout or Terminable");
   }
 
   @Test
@@ -208,7 +209,7 @@ class BuilderShapeTest {
     assertThat(e.problems())
         .containsExactly(
             "T > Sequence > Timeout[0]: timeout must be positive, found PT0S",
-            "T > Sequence > While[1]: maxLoops must be positive, found 0");
+            "T > Sequence > RepeatWhile[1]: maxLoops must be positive, found 0");
   }
 
   @Test
@@ -292,7 +293,7 @@ class BuilderShapeTest {
                │  ├─ Timeout [20s]
                │  │  ├─ Call
                │  │  └─ Log [INFO]
-               │  └─ Cacher [ttl 5m]
+               │  └─ Cache [ttl 5m]
                │     └─ Call
                └─ WriteBlackboard
             """);

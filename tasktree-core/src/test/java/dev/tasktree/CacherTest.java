@@ -58,7 +58,7 @@ class CacherTest {
   record Answer(String text, int tokens) {}
 
   private Span cacher() {
-    return traces.last().spansOfKind("Cacher").getFirst();
+    return traces.last().spansOfKind("Cache").getFirst();
   }
 
   private Tree<Board> cached(CachePolicy<Board> policy) {
@@ -162,7 +162,7 @@ class CacherTest {
   @Test
   void valuesAreStoredAsJsonNotJavaSerialisation() throws Exception {
     cached(CachePolicy.key(Board::getText).validator(b -> "v7")).run(new Board("q"), options);
-    JsonNode entry = TraceJson.MAPPER.readTree(store.get("q").orElseThrow());
+    JsonNode entry = TraceJson.newMapper().readTree(store.get("q").orElseThrow());
     assertThat(entry.get("value").get("text").asText()).isEqualTo("Q");
     assertThat(entry.get("validator").asText()).isEqualTo("v7");
   }

@@ -324,7 +324,7 @@ class CompositeNodesTest {
 
     Tree<Board> withoutElse = Tree.<Board>named("T").when(Board::isFlag).call(() -> "then").build();
     assertThat(withoutElse.run(new Board(), options)).isEqualTo(Result.ok());
-    assertThat(traces.last().spansOfKind("If").getFirst().attribute("condition").asBoolean())
+    assertThat(traces.last().spansOfKind("When").getFirst().attribute("condition").asBoolean())
         .isFalse();
   }
 

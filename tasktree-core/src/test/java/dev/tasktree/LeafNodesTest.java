@@ -2,6 +2,8 @@ package dev.tasktree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tasktree.spi.Node;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Span;
@@ -145,7 +147,7 @@ class LeafNodesTest {
   void todoIsOkAndSaysTodo() {
     Tree<Board> tree = Tree.<Board>named("T").todo("call the model").build();
     assertThat(tree.run(new Board(), options)).isEqualTo(Result.ok());
-    assertThat(only("TODO").logs().getFirst().message()).isEqualTo("TODO: call the model");
+    assertThat(only("Todo").logs().getFirst().message()).isEqualTo("TODO: call the model");
   }
 
   @Test
@@ -285,6 +287,6 @@ class LeafNodesTest {
     Result result = tree.run(new Board("no json here"), options);
     assertThat(result.isOk()).isFalse();
     assertThat(((Exception) result.data()).getMessage()).startsWith("not JSON");
-    assertThat(only("ParseJSON").attribute("input").asText()).isEqualTo("no json here");
+    assertThat(only("ParseJson").attribute("input").asText()).isEqualTo("no json here");
   }
 }

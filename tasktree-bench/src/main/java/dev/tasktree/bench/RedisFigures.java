@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * The Redis figures, against the Redis at {@code TASKTREE_REDIS_URL} (skipped with a reason when it
- * is not set): a Cacher hit through a tree against a raw lettuce GET of the same key, and the time
+ * is not set): a Cache hit through a tree against a raw lettuce GET of the same key, and the time
  * from raising a termination signal here to the run being cancelled in another JVM, via pub/sub
  * ({@link RedisStore#raise}: SET + PUBLISH) and via a plain SET that only the poll finds.
  */
@@ -30,7 +30,7 @@ final class RedisFigures {
 
   static final String URL_VARIABLE = "TASKTREE_REDIS_URL";
   private static final long POLL_MILLIS = 250;
-  private static final String CACHER = "Cacher hit on Redis vs raw lettuce GET of the same key";
+  private static final String CACHER = "Cache hit on Redis vs raw lettuce GET of the same key";
   private static final String CACHER_GOAL = "≤ 1.3×";
   private static final String PUB_SUB = "termination across processes, pub/sub (SET + PUBLISH)";
   private static final String PUB_SUB_GOAL = "p99 ≤ 50 ms";
@@ -91,7 +91,7 @@ final class RedisFigures {
           Result result = tree.run("probe", options);
           treeNanos = System.nanoTime() - t0;
           if (!result.isOk() || !"the cached answer".equals(result.data())) {
-            throw new IllegalStateException("Cacher hit returned " + result);
+            throw new IllegalStateException("Cache hit returned " + result);
           }
         } else {
           long t0 = System.nanoTime();

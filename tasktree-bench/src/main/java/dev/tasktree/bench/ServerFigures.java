@@ -3,6 +3,7 @@ package dev.tasktree.bench;
 import static dev.tasktree.bench.BenchMain.f;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.server.ServerOptions;
@@ -47,6 +48,8 @@ import java.util.stream.IntStream;
  * files are freshly written, so the index reads them from the page cache.
  */
 final class ServerFigures {
+
+  private static final ObjectMapper JSON = TraceJson.newMapper();
 
   private static final String INDEX_GOAL = "≤ 1 s at start";
   private static final String WHILE_INDEXING_GOAL = "p99 ≤ 20 ms";
@@ -408,7 +411,7 @@ final class ServerFigures {
       throw new IllegalStateException(
           "GET " + url + " answered " + response.statusCode() + ": " + response.body());
     }
-    return TraceJson.MAPPER.readTree(response.body());
+    return JSON.readTree(response.body());
   }
 
   /** A clock that moves forward by a fixed step every time it is read: distinct, ordered times. */

@@ -10,7 +10,7 @@ import dev.tasktree.trace.Span;
 import java.time.Duration;
 
 /**
- * Example 6, a cached call: a Cacher around an LLM call, keyed by model and question. The first run
+ * Example 6, a cached call: a Cache around an LLM call, keyed by model and question. The first run
  * asks the model and stores the answer (as JSON) in the run's cache store; the second is a hit and
  * costs nothing. With {@code TASKTREE_REDIS_URL} set the store is Redis, so the hit also happens in
  * the next process.
@@ -66,7 +66,7 @@ public final class CachedCall {
       Question question = new Question(QUESTION);
       var handle = tree.start(question, session.options());
       Result result = handle.await();
-      Span cacher = session.trace(handle.traceId()).spansOfKind("Cacher").getFirst();
+      Span cacher = session.trace(handle.traceId()).spansOfKind("Cache").getFirst();
       var outcome = cacher.attributes().get("cache");
       outcomes.append("run ").append(i).append(' ');
       outcomes.append(outcome == null ? "?" : outcome.asText()).append(", ");

@@ -54,7 +54,7 @@ public final class Demo {
               StructuredOutput::run),
           new Example(
               "cached-call",
-              "a Cacher around an LLM call, run twice: the second run is a hit",
+              "a Cache around an LLM call, run twice: the second run is a hit",
               CachedCall::run),
           new Example(
               "terminable-job",
@@ -62,7 +62,7 @@ public final class Demo {
               TerminableJob::run),
           new Example(
               "plain-workflow",
-              "Sequence, If/Else, While, ParseJSON, WriteBlackboard; no LLM",
+              "Sequence, When/OrElse, RepeatWhile, ParseJson, WriteBlackboard; no LLM",
               PlainWorkflow::run));
 
   static final String USAGE =

@@ -1,15 +1,15 @@
 package dev.tasktree.examples;
 
-import dev.tasktree.Around;
 import dev.tasktree.Backoff;
 import dev.tasktree.CachePolicy;
-import dev.tasktree.Node;
-import dev.tasktree.NodeContext;
 import dev.tasktree.Result;
 import dev.tasktree.RetryPolicy;
 import dev.tasktree.RunHandle;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
+import dev.tasktree.spi.Around;
+import dev.tasktree.spi.Node;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Span;

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A workflow without any LLM: Sequence, If/Else, While, ParseJSON and WriteBlackboard. It parses an
- * order from JSON (fenced, with single quotes and a trailing comma, as models write it), refuses an
- * empty one, and prices each line until the list is done.
+ * A workflow without any LLM: Sequence, When/OrElse, RepeatWhile, ParseJson and WriteBlackboard. It
+ * parses an order from JSON (fenced, with single quotes and a trailing comma, as models write it),
+ * refuses an empty one, and prices each line until the list is done.
  */
 public final class PlainWorkflow {
 

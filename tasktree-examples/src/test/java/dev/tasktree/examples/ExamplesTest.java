@@ -192,11 +192,9 @@ class ExamplesTest {
     assertThat(ids).hasSize(2);
     Trace first = session.trace(ids.get(0));
     Trace second = session.trace(ids.get(1));
-    assertThat(first.spansOfKind("Cacher").getFirst().attribute("cache").asText())
-        .isEqualTo("miss");
+    assertThat(first.spansOfKind("Cache").getFirst().attribute("cache").asText()).isEqualTo("miss");
     assertThat(first.spansOfKind("Llm")).hasSize(1);
-    assertThat(second.spansOfKind("Cacher").getFirst().attribute("cache").asText())
-        .isEqualTo("hit");
+    assertThat(second.spansOfKind("Cache").getFirst().attribute("cache").asText()).isEqualTo("hit");
     assertThat(second.spansOfKind("Llm")).isEmpty();
     assertThat(second.summary().inputTokens() + second.summary().outputTokens()).isZero();
     assertThat(outcome.traceId()).isEqualTo(ids.get(1));
@@ -213,7 +211,7 @@ class ExamplesTest {
     assertThat(terminable.attribute("terminated").asBoolean()).isTrue();
     assertThat(terminable.attribute("termination_reason").asText())
         .isEqualTo("stopped by the user");
-    assertThat(trace.spansOfKind("While").getFirst().status()).isEqualTo(Status.CANCELLED);
+    assertThat(trace.spansOfKind("RepeatWhile").getFirst().status()).isEqualTo(Status.CANCELLED);
     List<Span> calls = trace.spansOfKind("Llm");
     assertThat(calls.subList(0, 2)).allMatch(s -> s.status() == Status.OK);
     // a third chapter may have started when the signal came: its call was cancelled and aborted
@@ -232,8 +230,8 @@ class ExamplesTest {
     Example.Outcome outcome = PlainWorkflow.run(session);
     assertThat(outcome.result()).isEqualTo(Result.ok(2.0));
     Trace trace = session.trace(outcome.traceId());
-    assertThat(trace.spansOfKind("While").getFirst().children()).hasSize(2);
-    assertThat(trace.spansOfKind("ParseJSON").getFirst().status()).isEqualTo(Status.OK);
+    assertThat(trace.spansOfKind("RepeatWhile").getFirst().children()).hasSize(2);
+    assertThat(trace.spansOfKind("ParseJson").getFirst().status()).isEqualTo(Status.OK);
     assertThat(trace.spansOfKind("Llm")).isEmpty();
   }
 
@@ -245,7 +243,7 @@ class ExamplesTest {
                 + " {\"sku\": \"b\", \"quantity\": 1, \"unitPrice\": 0.25}]}");
     assertThat(PlainWorkflow.TREE.run(invoice, session.options())).isEqualTo(Result.ok(3.25));
     assertThat(invoice.notes()).containsExactly("total 3.25");
-    assertThat(traces.last().spansOfKind("While").getFirst().children()).hasSize(2);
+    assertThat(traces.last().spansOfKind("RepeatWhile").getFirst().children()).hasSize(2);
   }
 
   @Test

@@ -31,7 +31,7 @@ import java.util.Set;
 final class JsonSchemas {
 
   /** The mapper that binds tool arguments and structured output (Optional-aware). */
-  static final ObjectMapper MAPPER = TraceJson.MAPPER.copy().registerModule(new Jdk8Module());
+  static final ObjectMapper MAPPER = TraceJson.newMapper().registerModule(new Jdk8Module());
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  * "stop"}.
  *
  * <p><b>Failures.</b> The store connects lazily and never throws anything but {@link
- * StoreException}, which core's Cacher and Terminable turn into warnings in the trace. While Redis
+ * StoreException}, which core's Cache and Terminable turn into warnings in the trace. While Redis
  * is unreachable every call fails fast; the store reconnects by itself when Redis is back.
  *
  * <p>Thread-safe. One command connection and one pub/sub connection serve all runs. {@link

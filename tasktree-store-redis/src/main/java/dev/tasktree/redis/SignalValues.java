@@ -2,6 +2,7 @@ package dev.tasktree.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasktree.store.Signal;
 import dev.tasktree.trace.TraceJson;
@@ -15,12 +16,14 @@ import java.time.format.DateTimeParseException;
  */
 final class SignalValues {
 
+  private static final ObjectMapper JSON = TraceJson.newMapper();
+
   static final String NO_REASON = "signal raised (no reason given)";
 
   private SignalValues() {}
 
   static String encode(String reason, Instant raisedAt) {
-    ObjectNode value = TraceJson.MAPPER.createObjectNode();
+    ObjectNode value = JSON.createObjectNode();
     value.put("reason", reason);
     value.put("raisedAt", raisedAt.toString());
     return value.toString();
@@ -28,7 +31,7 @@ final class SignalValues {
 
   static Signal decode(String key, String raw, Instant seenAt) {
     try {
-      JsonNode value = TraceJson.MAPPER.readTree(raw);
+      JsonNode value = JSON.readTree(raw);
       if (value != null && value.isObject() && value.path("reason").isTextual()) {
         return new Signal(key, value.get("reason").asText(), raisedAt(value, seenAt));
       }

@@ -114,7 +114,7 @@ public final class ChildMain {
     InMemoryTraceSink traces = new InMemoryTraceSink();
     Result result =
         tree.run(new Object(), RunOptions.defaults().withCacheStore(store).withTraceSink(traces));
-    Span cacher = traces.last().spansOfKind("Cacher").getFirst();
+    Span cacher = traces.last().spansOfKind("Cache").getFirst();
     say("FLIGHT " + cacher.attribute("cache") + " " + cacher.attribute("single_flight"));
     say("RESULT " + result.data());
   }

@@ -71,7 +71,7 @@ class RedisCacheTest {
   }
 
   private static Span cacher(Trace trace) {
-    return trace.spansOfKind("Cacher").getFirst();
+    return trace.spansOfKind("Cache").getFirst();
   }
 
   private static String text(JsonNode node) {

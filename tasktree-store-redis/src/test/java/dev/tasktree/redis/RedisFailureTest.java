@@ -91,7 +91,7 @@ class RedisFailureTest {
     Result result = cachedTree().run("q", options(store));
 
     assertThat(result).isEqualTo(Result.ok("computed q"));
-    Span cacher = traces.last().spansOfKind("Cacher").getFirst();
+    Span cacher = traces.last().spansOfKind("Cache").getFirst();
     assertThat(cacher.attribute("cache").asText()).isEqualTo("error");
     assertThat(warnings(cacher))
         .anySatisfy(
@@ -200,7 +200,7 @@ class RedisFailureTest {
     Optional<Result> result = handle.await(Duration.ofSeconds(10));
 
     assertThat(result).contains(Result.ok("computed q"));
-    Span cacher = traces.trace(handle.traceId()).spansOfKind("Cacher").getFirst();
+    Span cacher = traces.trace(handle.traceId()).spansOfKind("Cache").getFirst();
     assertThat(cacher.attribute("cache").asText()).isEqualTo("miss");
     assertThat(warnings(cacher))
         .anySatisfy(

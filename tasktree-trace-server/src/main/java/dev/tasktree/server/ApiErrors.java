@@ -1,6 +1,5 @@
 package dev.tasktree.server;
 
-import dev.tasktree.trace.TraceJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -70,7 +69,7 @@ final class ApiErrors {
     try {
       ctx.status(status)
           .contentType("application/json")
-          .result(TraceJson.MAPPER.writeValueAsBytes(body));
+          .result(JsonViews.JSON.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -82,7 +81,7 @@ final class ApiErrors {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("error", message);
       body.put("status", status);
-      return TraceJson.MAPPER.writeValueAsString(body);
+      return JsonViews.JSON.writeValueAsString(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceIds;
-import dev.tasktree.trace.TraceJson;
 import dev.tasktree.trace.TraceReader;
 import dev.tasktree.trace.TraceSummary;
 import java.io.IOException;
@@ -254,7 +253,7 @@ final class HistoryCommands {
   }
 
   private static JsonGenerator generator(PrintStream out) throws IOException {
-    JsonGenerator g = TraceJson.MAPPER.getFactory().createGenerator(out);
+    JsonGenerator g = JsonViews.JSON.getFactory().createGenerator(out);
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     return g;
   }

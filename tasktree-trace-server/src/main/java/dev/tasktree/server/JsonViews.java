@@ -2,6 +2,7 @@ package dev.tasktree.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasktree.trace.ErrorInfo;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.SpanLog;
@@ -24,6 +25,9 @@ import java.util.Map;
  * parent id and depth: the tree without deep nesting, ready for a virtualised list.
  */
 final class JsonViews {
+
+  /** The mapper for everything this server writes and reads. */
+  static final ObjectMapper JSON = TraceJson.newMapper();
 
   private JsonViews() {}
 
@@ -118,7 +122,7 @@ final class JsonViews {
    */
   static String event(TraceEvent event) {
     StringWriter out = new StringWriter();
-    try (JsonGenerator g = TraceJson.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       switch (event) {
         case TraceEvent.SpanStarted e -> {
           g.writeStartObject();
@@ -202,7 +206,7 @@ final class JsonViews {
     if (node == null || node.isMissingNode()) {
       g.writeNull();
     } else {
-      TraceJson.MAPPER.writeTree(g, node);
+      JSON.writeTree(g, node);
     }
   }
 

@@ -2,7 +2,6 @@ package dev.tasktree.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tasktree.trace.TraceIds;
-import dev.tasktree.trace.TraceJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
@@ -185,7 +184,7 @@ final class TraceApi {
   private static void json(Context ctx, JsonWriter writer) throws IOException {
     ctx.contentType("application/json");
     OutputStream out = ctx.outputStream();
-    try (JsonGenerator g = TraceJson.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = JsonViews.JSON.getFactory().createGenerator(out)) {
       writer.write(g);
     }
   }

@@ -3,7 +3,6 @@ package dev.tasktree.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tasktree.trace.TraceJson;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +30,7 @@ class ErrorShapeTest {
 
   private static void assertShape(int status, String contentType, String body) throws Exception {
     assertThat(contentType).startsWith("application/json");
-    JsonNode json = TraceJson.MAPPER.readTree(body);
+    JsonNode json = JsonViews.JSON.readTree(body);
     assertThat(json.path("status").asInt()).isEqualTo(status);
     assertThat(json.path("error").asText()).isNotBlank();
     assertThat(json.size()).isEqualTo(2);
@@ -43,7 +42,7 @@ class ErrorShapeTest {
       Http.Response r = http.get(path);
       assertThat(r.status()).as(path).isEqualTo(404);
       assertShape(404, r.header("Content-Type"), r.body());
-      assertThat(TraceJson.MAPPER.readTree(r.body()).path("error").asText()).contains(path);
+      assertThat(JsonViews.JSON.readTree(r.body()).path("error").asText()).contains(path);
     }
   }
 

@@ -1,11 +1,11 @@
 package dev.tasktree.server;
 
-import dev.tasktree.Node;
-import dev.tasktree.NodeContext;
 import dev.tasktree.Result;
 import dev.tasktree.RunHandle;
 import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
+import dev.tasktree.spi.Node;
+import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.JsonlTraceWriter;
 import dev.tasktree.trace.LogLevel;

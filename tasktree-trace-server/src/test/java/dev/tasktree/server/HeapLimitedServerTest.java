@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.TraceEvent;
-import dev.tasktree.trace.TraceJson;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStreamReader;
@@ -126,8 +125,8 @@ class HeapLimitedServerTest {
   }
 
   private static void bigValid(Path file, List<String> lines, long size) throws Exception {
-    JsonNode first = TraceJson.MAPPER.readTree(lines.get(0));
-    JsonNode rootStart = TraceJson.MAPPER.readTree(lines.get(1));
+    JsonNode first = JsonViews.JSON.readTree(lines.get(0));
+    JsonNode rootStart = JsonViews.JSON.readTree(lines.get(1));
     String traceId = first.path("id").asText();
     String spanId = rootStart.path("span").asText();
     Instant t = Instant.parse(rootStart.path("time").asText());
@@ -155,7 +154,7 @@ class HeapLimitedServerTest {
   }
 
   static JsonNode json(String path) throws Exception {
-    return TraceJson.MAPPER.readTree(get(path).body());
+    return JsonViews.JSON.readTree(get(path).body());
   }
 
   @Test
@@ -198,7 +197,7 @@ class HeapLimitedServerTest {
       assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
       assertThat(r.statusCode()).isIn(200, 413, 503);
       if (r.statusCode() != 200) {
-        assertThat(TraceJson.MAPPER.readTree(r.body()).path("error").asText()).isNotBlank();
+        assertThat(JsonViews.JSON.readTree(r.body()).path("error").asText()).isNotBlank();
       }
     }
     assertThat(get("/api/traces/" + SPARSE_2G).statusCode()).isEqualTo(413);

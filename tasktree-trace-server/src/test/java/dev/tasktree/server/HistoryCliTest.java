@@ -9,7 +9,6 @@ import dev.tasktree.Tree;
 import dev.tasktree.trace.JsonlTraceWriter;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.TraceEvent;
-import dev.tasktree.trace.TraceJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +95,7 @@ class HistoryCliTest {
         .allSatisfy(l -> assertThat(l).contains("alpha"));
     assertThat(cli("list", "--since", "1h").out().lines().count()).isEqualTo(11);
 
-    JsonNode json = TraceJson.MAPPER.readTree(cli("list", "--json", "--limit", "100").out());
+    JsonNode json = JsonViews.JSON.readTree(cli("list", "--json", "--limit", "100").out());
     assertThat(json.path("items").size()).isEqualTo(11);
     JsonNode first = json.path("items").get(0);
     assertThat(first.path("status").asText()).isEqualTo("FAIL");
@@ -107,7 +106,7 @@ class HistoryCliTest {
   void showPrintsTheStatusOutline() throws Exception {
     Fixtures.runMany(dir, 10);
     String id =
-        TraceJson.MAPPER
+        JsonViews.JSON
             .readTree(cli("list", "--json", "--status", "FAIL").out())
             .path("items")
             .get(0)
@@ -125,7 +124,7 @@ class HistoryCliTest {
         .contains("error java.lang.IllegalStateException: transient failure")
         .contains("FAIL  priced step")
         .contains("tokens 19/5");
-    JsonNode json = TraceJson.MAPPER.readTree(cli("show", id, "--json").out());
+    JsonNode json = JsonViews.JSON.readTree(cli("show", id, "--json").out());
     assertThat(json.path("summary").path("status").asText()).isEqualTo("FAIL");
     assertThat(json.path("spans").size()).isEqualTo(json.path("summary").path("spanCount").asInt());
     assertThat(cli("show", "nope-not-there").code()).isEqualTo(2);

@@ -3,7 +3,6 @@ package dev.tasktree.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tasktree.trace.TraceJson;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +118,7 @@ class HostCheckTest {
   void aRefusalIsTheJsonErrorShape() throws Exception {
     String response = raw(server.port(), "/api/traces", "Host: 127.0.0.1.evil.com");
     assertThat(response).startsWith("HTTP/1.1 403").contains("Content-Type: application/json");
-    var json = TraceJson.MAPPER.readTree(body(response));
+    var json = JsonViews.JSON.readTree(body(response));
     assertThat(json.path("status").asInt()).isEqualTo(403);
     assertThat(json.path("error").asText()).contains("localhost");
   }

@@ -28,7 +28,7 @@ final class Http {
   record Response(int status, String body, HttpResponse<String> raw) {
     JsonNode json() {
       try {
-        return TraceJson.MAPPER.readTree(body);
+        return TraceJson.newMapper().readTree(body);
       } catch (IOException e) {
         throw new AssertionError("not JSON: " + body, e);
       }

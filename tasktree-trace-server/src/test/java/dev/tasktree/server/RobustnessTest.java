@@ -95,8 +95,8 @@ class RobustnessTest {
   }
 
   private static void writeHugeTrace(Path file) throws Exception {
-    JsonNode first = dev.tasktree.trace.TraceJson.MAPPER.readTree(realLines.get(0));
-    JsonNode rootStart = dev.tasktree.trace.TraceJson.MAPPER.readTree(realLines.get(1));
+    JsonNode first = dev.tasktree.trace.TraceJson.newMapper().readTree(realLines.get(0));
+    JsonNode rootStart = dev.tasktree.trace.TraceJson.newMapper().readTree(realLines.get(1));
     String traceId = first.path("id").asText();
     String spanId = rootStart.path("span").asText();
     String message = "x".repeat(1000);

@@ -269,13 +269,13 @@ class TraceApiTest {
                           new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
                       if (line.startsWith("data: ")) {
-                        events.add(TraceJson.MAPPER.readTree(line.substring(6)));
+                        events.add(TraceJson.newMapper().readTree(line.substring(6)));
                       } else if (line.startsWith("id: ")) {
                         ids.add(line.substring(4));
                       }
                     }
                   } catch (Exception e) {
-                    events.add(TraceJson.MAPPER.valueToTree(Map.of("type", "error:" + e)));
+                    events.add(TraceJson.newMapper().valueToTree(Map.of("type", "error:" + e)));
                   }
                 });
     board.gate.release();

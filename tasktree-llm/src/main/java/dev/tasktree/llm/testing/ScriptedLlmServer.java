@@ -1,6 +1,7 @@
 package dev.tasktree.llm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasktree.trace.TraceJson;
@@ -56,6 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 public final class ScriptedLlmServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = TraceJson.newMapper();
 
   private static final String PATH = "/v1/chat/completions";
   private static final int POLL_MILLIS = 10;
@@ -185,7 +188,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     }
     JsonNode body;
     try {
-      body = TraceJson.MAPPER.readTree(request.body());
+      body = JSON.readTree(request.body());
     } catch (IOException e) {
       writeJson(out, 400, errorBody("request body is not JSON", "invalid_json"), true);
       return true;
@@ -286,7 +289,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
   // ---- response bodies ----
 
   private ObjectNode completion(ScriptedReply reply, JsonNode request, String model) {
-    ObjectNode root = TraceJson.MAPPER.createObjectNode();
+    ObjectNode root = JSON.createObjectNode();
     root.put("id", "chatcmpl-" + ids.incrementAndGet());
     root.put("object", "chat.completion");
     root.put("created", Instant.now().getEpochSecond());
@@ -376,7 +379,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
   }
 
   private ObjectNode chunkShell(String model) {
-    ObjectNode chunk = TraceJson.MAPPER.createObjectNode();
+    ObjectNode chunk = JSON.createObjectNode();
     chunk.put("id", "chatcmpl-" + ids.get());
     chunk.put("object", "chat.completion.chunk");
     chunk.put("created", Instant.now().getEpochSecond());
@@ -411,7 +414,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
   }
 
   private static ObjectNode usageNode(ScriptedReply.Usage usage) {
-    ObjectNode node = TraceJson.MAPPER.createObjectNode();
+    ObjectNode node = JSON.createObjectNode();
     node.put("prompt_tokens", usage.input());
     node.put("completion_tokens", usage.output());
     node.put("total_tokens", usage.input() + usage.output());
@@ -421,7 +424,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
   }
 
   private static String errorBody(String message, String code) {
-    ObjectNode root = TraceJson.MAPPER.createObjectNode();
+    ObjectNode root = JSON.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("message", message);
     error.put("type", code != null && code.contains("rate_limit") ? "requests" : "api_error");

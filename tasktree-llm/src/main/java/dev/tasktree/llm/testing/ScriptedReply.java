@@ -1,6 +1,7 @@
 package dev.tasktree.llm.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasktree.trace.TraceJson;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * }</pre>
  */
 public final class ScriptedReply {
+
+  private static final ObjectMapper JSON = TraceJson.newMapper();
 
   /** What the reply does. */
   enum Kind {
@@ -95,7 +98,7 @@ public final class ScriptedReply {
 
   /** A JSON answer: {@code value} serialised with Jackson and sent as the message text. */
   public static ScriptedReply jsonOf(Object value) {
-    JsonNode node = TraceJson.MAPPER.valueToTree(value);
+    JsonNode node = JSON.valueToTree(value);
     return text(node.toString());
   }
 

@@ -36,7 +36,7 @@ class ScriptedLlmServerTest {
       for (int i = 0; i < 3; i++) {
         HttpResponse<String> response = post(server, "/v1/chat/completions", body);
         assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode json = TraceJson.MAPPER.readTree(response.body());
+        JsonNode json = TraceJson.newMapper().readTree(response.body());
         texts.add(json.path("choices").get(0).path("message").path("content").asText());
         assertThat(json.path("usage").path("prompt_tokens").asLong()).isPositive();
       }
@@ -69,13 +69,13 @@ class ScriptedLlmServerTest {
               .map(l -> l.substring(6))
               .toList();
       assertThat(events.getLast()).isEqualTo("[DONE]");
-      JsonNode usage = TraceJson.MAPPER.readTree(events.get(events.size() - 2)).path("usage");
+      JsonNode usage = TraceJson.newMapper().readTree(events.get(events.size() - 2)).path("usage");
       assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(3);
       assertThat(usage.path("completion_tokens").asLong()).isEqualTo(2);
       StringBuilder text = new StringBuilder();
       for (String e : events.subList(0, events.size() - 2)) {
         text.append(
-            TraceJson.MAPPER
+            TraceJson.newMapper()
                 .readTree(e)
                 .path("choices")
                 .get(0)
@@ -99,7 +99,7 @@ class ScriptedLlmServerTest {
       server.script("e", ScriptedReply.error(429, "slow down"));
       HttpResponse<String> limited = post(server, "/v1/chat/completions", "{\"model\":\"e\"}");
       assertThat(limited.statusCode()).isEqualTo(429);
-      assertThat(TraceJson.MAPPER.readTree(limited.body()).path("error").path("code").asText())
+      assertThat(TraceJson.newMapper().readTree(limited.body()).path("error").path("code").asText())
           .isEqualTo("rate_limit_exceeded");
     }
   }

@@ -1,0 +1,205 @@
+package dev.tasktree.runtime;
+
+import dev.tasktree.Result;
+import dev.tasktree.spi.NodeContext;
+import dev.tasktree.store.CacheStore;
+import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.LogLevel;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * One node's execution, and the one place where a node's children are started, timed, traced and
+ * unwound on cancellation ({@link #run}). What the node's code sees is its {@link #context()}; the
+ * previous-result flow is its {@link Lane}; fork tasks continue it on other threads through {@link
+ * #forThread}.
+ */
+public final class Frame {
+
+  private final Run run;
+  private final Scope scope;
+  private final Recorder.Span span;
+  private final Lane lane;
+  private final Frame parent;
+  private final String segment;
+  private final Fork.Task task;
+  private final Attempt attempt;
+  private String path;
+  private FrameContext context;
+
+  Frame(
+      Run run,
+      Scope scope,
+      Recorder.Span span,
+      Lane lane,
+      Frame parent,
+      String segment,
+      Fork.Task task,
+      Attempt attempt,
+      String path) {
+    this.run = run;
+    this.scope = scope;
+    this.span = span;
+    this.lane = lane;
+    this.parent = parent;
+    this.segment = segment;
+    this.task = task;
+    this.attempt = attempt;
+    this.path = path;
+  }
+
+  Run run() {
+    return run;
+  }
+
+  Scope scope() {
+    return scope;
+  }
+
+  Recorder.Span span() {
+    return span;
+  }
+
+  Attempt attempt() {
+    return attempt;
+  }
+
+  /** This node, continued on another thread inside {@code scope} (for a fork task). */
+  Frame forThread(Scope scope, Fork.Task task) {
+    return new Frame(run, scope, span, lane.fork(), parent, segment, task, attempt, path);
+  }
+
+  /** What this node's code (a function, a {@code Node}, advice) sees of the run. */
+  public NodeContext context() {
+    FrameContext c = context;
+    if (c == null) {
+      c = new FrameContext(this);
+      context = c;
+    }
+    return c;
+  }
+
+  /** Runs a child node in this node's flow and scope. */
+  public <C> Result run(Step<C> step, C blackboard) {
+    return run(step, blackboard, null, null, attempt);
+  }
+
+  /** Runs a child node with one attribute on its span (e.g. a Gather item's index). */
+  public <C> Result run(Step<C> step, C blackboard, String key, Object value) {
+    return run(step, blackboard, key, value, attempt);
+  }
+
+  /**
+   * Runs try {@code number} (1 for the first) of a Retry or loop of a RepeatWhile: the child's
+   * subtree sees it through {@code NodeContext.attempt()} and {@code lastFailure()}, its span
+   * carries {@code key} = {@code number - 1}.
+   */
+  public <C> Result runAttempt(
+      Step<C> step, C blackboard, String key, int number, Result lastFailure) {
+    return run(step, blackboard, key, number - 1, new Attempt(number, lastFailure));
+  }
+
+  /**
+   * Runs a child node: refuses to start inside a cancelled scope, opens its span (with one
+   * attribute when {@code key} is not null), turns an exception into {@code FAIL(e)}, and unwinds
+   * with {@link Cancelled} when the scope was cancelled meanwhile.
+   */
+  private <C> Result run(Step<C> step, C blackboard, String key, Object value, Attempt attempt) {
+    if (scope.cancelled()) {
+      throw new Cancelled(scope.reason());
+    }
+    String childPath = run.recorder().enabled() ? path() + " > " + step.segment() : null;
+    Recorder.Span childSpan = run.recorder().start(span, step.name(), step.kind(), childPath);
+    if (task != null) {
+      task.started(childSpan);
+    }
+    if (key != null) {
+      childSpan.attribute(key, value);
+    }
+    Frame child =
+        new Frame(run, scope, childSpan, lane, this, step.segment(), null, attempt, childPath);
+    Result result;
+    try {
+      result = step.exec(blackboard, child);
+      if (result == null) {
+        throw new IllegalStateException(step.kind() + " '" + step.name() + "' returned null");
+      }
+    } catch (Cancelled cancelled) {
+      childSpan.cancelled(cancelled.getMessage());
+      throw cancelled;
+    } catch (Exception | AssertionError e) {
+      if (scope.cancelled()) {
+        childSpan.cancelled(scope.reason());
+        throw new Cancelled(scope.reason());
+      }
+      childSpan.error(e);
+      result = Result.fail(e);
+    }
+    if (scope.cancelled()) {
+      childSpan.cancelled(scope.reason());
+      throw new Cancelled(scope.reason());
+    }
+    childSpan.end(result);
+    lane.finished(result);
+    return result;
+  }
+
+  /** A child span of this node around {@code work}, on this thread (for NodeContext.span). */
+  Frame childSpanFrame(String name, Recorder.Span childSpan, String childPath) {
+    return new Frame(run, scope, childSpan, lane, this, name, null, attempt, childPath);
+  }
+
+  /** Records {@code error} as the cause of this node's failure and returns {@code FAIL(error)}. */
+  public Result failWith(Throwable error) {
+    span.error(error);
+    return Result.fail(error);
+  }
+
+  /** Records a log line on this node's span. */
+  public void log(LogLevel level, String message) {
+    span.log(level, message);
+  }
+
+  /** Records an attribute on this node's span. */
+  public void attribute(String key, Object value) {
+    span.attribute(key, value);
+  }
+
+  /** This node's path from the tree root. */
+  public String path() {
+    if (path == null) {
+      path = parent == null ? segment : parent.path() + " > " + segment;
+    }
+    return path;
+  }
+
+  /** The result of the node that finished just before this one in the same flow. */
+  public Optional<Result> previous() {
+    return Optional.ofNullable(lane.last());
+  }
+
+  /** The run's trace id. */
+  public String traceId() {
+    return run.traceId();
+  }
+
+  /** The run's random source. */
+  public Random random() {
+    return run.random();
+  }
+
+  /** The run's cache store. */
+  public CacheStore cacheStore() {
+    return run.options().cacheStore();
+  }
+
+  /** The run's signal store. */
+  public SignalStore signalStore() {
+    return run.options().signalStore();
+  }
+
+  /** Whether this node's subtree has been cancelled. */
+  public boolean cancelled() {
+    return scope.cancelled();
+  }
+}

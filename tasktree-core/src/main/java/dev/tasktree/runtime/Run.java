@@ -1,0 +1,108 @@
+package dev.tasktree.runtime;
+
+import dev.tasktree.Result;
+import dev.tasktree.RunOptions;
+import dev.tasktree.trace.Status;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** The state of one run: its id, options, recorder, random source and root scope. */
+public final class Run {
+
+  private final String traceId;
+  private final RunOptions options;
+  private final Recorder recorder;
+  private final Random random;
+  private final Scope root = new Scope(null);
+  private final ReentrantLock runThreadLock = new ReentrantLock();
+  private Thread runThread; // the thread executing the root, while it does
+
+  /**
+   * @param traceId the run's trace id
+   * @param options how the run is carried out
+   * @param random the run's random source
+   */
+  public Run(String traceId, RunOptions options, Random random) {
+    this.traceId = traceId;
+    this.options = options;
+    this.recorder =
+        new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
+    this.random = random;
+  }
+
+  String traceId() {
+    return traceId;
+  }
+
+  RunOptions options() {
+    return options;
+  }
+
+  Recorder recorder() {
+    return recorder;
+  }
+
+  Random random() {
+    return random;
+  }
+
+  /** Cancels the whole run. */
+  public void cancel(String reason) {
+    root.cancel(reason);
+  }
+
+  private void setRunThread(Thread thread) {
+    runThreadLock.lock();
+    try {
+      runThread = thread;
+    } finally {
+      runThreadLock.unlock();
+    }
+  }
+
+  /** Under the lock, so the thread is never interrupted after the run has left it. */
+  private void interruptRunThread() {
+    runThreadLock.lock();
+    try {
+      if (runThread != null) {
+        runThread.interrupt();
+      }
+    } finally {
+      runThreadLock.unlock();
+    }
+  }
+
+  /**
+   * Runs a tree on the current thread, from trace start to trace end. Never throws.
+   *
+   * @param treeName the tree's name (its root span's name and path)
+   * @param rootNode the tree's root node
+   * @param blackboard the run's blackboard
+   */
+  public <B> Result execute(String treeName, Step<B> rootNode, B blackboard) {
+    recorder.traceStarted(treeName);
+    Recorder.Span treeSpan = recorder.start(null, treeName, "Tree", treeName);
+    Frame frame =
+        new Frame(
+            this, root, treeSpan, new Lane(null), null, treeName, null, Attempt.FIRST, treeName);
+    setRunThread(Thread.currentThread());
+    Runnable interruptHook = root.onCancel(this::interruptRunThread);
+    Result result;
+    Status status;
+    try {
+      result = frame.run(rootNode, blackboard);
+      status = result.isOk() ? Status.OK : Status.FAIL;
+      treeSpan.end(result);
+    } catch (Cancelled cancelled) {
+      result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
+      status = Status.CANCELLED;
+      treeSpan.cancelled(cancelled.getMessage());
+    } finally {
+      interruptHook.run();
+      setRunThread(null);
+    }
+    recorder.traceEnded(status, result.data());
+    return result;
+  }
+}
