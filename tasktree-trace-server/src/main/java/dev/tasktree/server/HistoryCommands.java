@@ -101,7 +101,7 @@ final class HistoryCommands {
     }
     out.printf(
         "%-19s  %-11s  %9s  %5s  %9s  %s%n",
-        "START (UTC)", "STATUS", "DURATION", "ERR", "COST", "NAME / ID");
+        "START (UTC)", "STATUS", "DURATION", "ERR", "COST", "ID  NAME");
     for (IndexEntry e : shown) {
       TraceSummary s = e.summary();
       String line =
@@ -122,8 +122,8 @@ final class HistoryCommands {
                   duration(s.duration()),
                   s.errorCount(),
                   cost(s.costUsd()),
-                  s.name(),
-                  e.id());
+                  e.id(),
+                  s.name());
       out.println(fit(line));
     }
     if (shown.isEmpty()) {

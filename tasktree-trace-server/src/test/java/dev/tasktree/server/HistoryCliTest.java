@@ -100,6 +100,8 @@ class HistoryCliTest {
     JsonNode first = json.path("items").get(0);
     assertThat(first.path("status").asText()).isEqualTo("FAIL");
     assertThat(first.has("id") && first.has("durationUs") && first.has("costUsd")).isTrue();
+    // the id is never cut: it is what 'show' needs
+    assertThat(lines.get(1)).contains(first.path("id").asText());
   }
 
   @Test
