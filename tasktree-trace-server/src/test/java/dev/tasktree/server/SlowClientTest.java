@@ -90,6 +90,52 @@ class SlowClientTest {
     }
   }
 
+  @Test
+  void anEventStreamOutlivesTheRequestLimit() throws Exception {
+    dev.tasktree.Tree<Fixtures.Board> waiting =
+        dev.tasktree.Tree.<Fixtures.Board>named("waiting")
+            .call(
+                b -> {
+                  b.gate.acquire();
+                  return "done";
+                })
+            .build();
+    Fixtures.Board board = new Fixtures.Board(1, false);
+    dev.tasktree.RunHandle run = waiting.start(board, Fixtures.options(dir));
+    try (TraceServer server =
+        TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0))) {
+      await().until(() -> java.nio.file.Files.exists(dir.resolve(run.traceId() + ".jsonl")));
+      java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      var request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(
+                      "http://127.0.0.1:"
+                          + server.port()
+                          + "/api/traces/"
+                          + run.traceId()
+                          + "/events"))
+              .header("Accept", "text/event-stream")
+              .build();
+      var response =
+          client
+              .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+              .thenAccept(r -> r.body().forEach(lines::add));
+      // open for longer than the request limit: heartbeats arrive, the stream is not cut
+      await()
+          .during(Duration.ofMillis(TraceServer.REQUEST_MILLIS + 2_000))
+          .atMost(Duration.ofMillis(TraceServer.REQUEST_MILLIS + 10_000))
+          .until(() -> !response.isDone());
+      board.gate.release();
+      response.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(lines).anyMatch(l -> l.contains("\"type\":\"trace_end\""));
+      assertThat(lines).anyMatch(l -> l.startsWith(":")); // heartbeats as comments
+    } finally {
+      board.gate.release();
+      run.await();
+    }
+  }
+
   /** Whether the server closed this socket (EOF or reset), without blocking long. */
   private static boolean closedByPeer(Socket s) {
     try {
