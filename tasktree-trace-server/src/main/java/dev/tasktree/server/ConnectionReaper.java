@@ -24,10 +24,11 @@ final class ConnectionReaper extends AbstractLifeCycle implements Connection.Lis
   private final Map<Connection, Watch> open = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
 
-  /** Per connection: the response count last seen and since when. */
+  /** Per connection: the response count last seen, and since when a next request is arriving. */
   private static final class Watch {
-    long messagesOut = -1;
-    long since = System.nanoTime();
+    long messagesOut;
+    long bytesInAtResponse;
+    long arrivingSince;
   }
 
   ConnectionReaper(Server server, long requestMillis) {
@@ -74,17 +75,23 @@ final class ConnectionReaper extends AbstractLifeCycle implements Connection.Lis
     for (Map.Entry<Connection, Watch> e : open.entrySet()) {
       Connection c = e.getKey();
       Watch w = e.getValue();
-      long in = c.getMessagesIn();
       long out = c.getMessagesOut();
       if (out != w.messagesOut) {
         w.messagesOut = out;
-        w.since = now;
+        w.bytesInAtResponse = c.getBytesIn();
+        w.arrivingSince = 0;
       }
-      if (in > out) {
-        w.since = now; // a request is being answered
-      } else if (now - w.since > limit) {
-        c.getEndPoint().close(); // waiting for (the rest of) a request for too long
+      if (c.getMessagesIn() > out) {
+        w.arrivingSince = 0; // a request is being answered (an event stream, a big trace)
+      } else if (c.getBytesIn() > w.bytesInAtResponse) {
+        // bytes of a request arrived, but not a whole request yet
+        if (w.arrivingSince == 0) {
+          w.arrivingSince = now;
+        } else if (now - w.arrivingSince > limit) {
+          c.getEndPoint().close();
+        }
       }
+      // an idle connection (nothing sent since its last response) is left to the idle timeout
     }
   }
 }
