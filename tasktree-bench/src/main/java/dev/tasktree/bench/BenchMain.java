@@ -17,7 +17,6 @@ import java.util.Map;
  * <pre>
  * java -jar tasktree-bench/target/tasktree-bench.jar           # full run, under 10 minutes
  * java -jar tasktree-bench/target/tasktree-bench.jar --quick   # smoke run, under 2 minutes
- * java -jar tasktree-bench/target/tasktree-bench.jar --only server  # one section (name contains)
  * </pre>
  */
 public final class BenchMain {
@@ -32,9 +31,6 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     boolean quick = Arrays.asList(args).contains("--quick");
-    int only = Arrays.asList(args).indexOf("--only");
-    String section = only >= 0 && only + 1 < args.length ? args[only + 1] : null;
-    selected = section;
     Report report = new Report();
     long start = System.nanoTime();
     run("per-node overhead", BenchMain::nodeOverhead, report, quick);
@@ -55,10 +51,11 @@ public final class BenchMain {
     report.print(System.out);
   }
 
-  private static String selected;
+  /** {@code -Donly=NAME} runs only the sections whose name contains NAME. */
+  private static final String ONLY = System.getProperty("only");
 
   private static void run(String name, Section section, Report report, boolean quick) {
-    if (selected != null && !name.contains(selected)) {
+    if (ONLY != null && !name.contains(ONLY)) {
       return;
     }
     System.err.println("running: " + name);
@@ -93,6 +90,26 @@ public final class BenchMain {
             f("%.1f×", traced / untraced),
             "≤ 2 µs/node",
             Figure.yesNo(tracedPerNode <= 2)));
+    double otel = us.get("treeTracedToOtel");
+    double otelPerNode = (otel - untraced) / n;
+    report.add(
+        new Figure(
+            "per-node overhead, tracing to OpenTelemetry (SDK, discarding exporter)",
+            f("%.3f µs/node (%.1f µs/run)", otelPerNode, otel),
+            f("tracing off %.1f µs/run; JSONL %.3f µs/node", untraced, tracedPerNode),
+            f("%.1f× JSONL's per-node cost", otelPerNode / tracedPerNode),
+            "≤ 5 µs/node",
+            Figure.yesNo(otelPerNode <= 5)));
+    double both = us.get("treeTracedToJsonlAndOtel");
+    double bothPerNode = (both - untraced) / n;
+    report.add(
+        new Figure(
+            "per-node overhead, JSONL and OpenTelemetry at once",
+            f("%.3f µs/node (%.1f µs/run)", bothPerNode, both),
+            f("tracing off %.1f µs/run", untraced),
+            f("%.1f×", both / untraced),
+            "≤ JSONL + OTel alone + 0.5 µs/node",
+            Figure.yesNo(bothPerNode <= tracedPerNode + otelPerNode + 0.5)));
   }
 
   static void fallbackChain(Report report, boolean quick) throws Exception {

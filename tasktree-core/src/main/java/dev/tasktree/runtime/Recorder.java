@@ -42,9 +42,11 @@ final class Recorder {
     return sink != null;
   }
 
-  void traceStarted(String name) {
+  void traceStarted(String name, Map<String, Object> attributes) {
     if (sink != null) {
-      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, Map.of()));
+      Map<String, JsonNode> attrs = new java.util.LinkedHashMap<>();
+      attributes.forEach((key, value) -> attrs.put(key, json(value)));
+      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, attrs));
     }
   }
 
@@ -101,6 +103,11 @@ final class Recorder {
     private Span(Recorder recorder, String id) {
       this.recorder = recorder;
       this.id = id;
+    }
+
+    /** The span's id in its trace; null when tracing is off. */
+    String id() {
+      return id;
     }
 
     void log(LogLevel level, String message) {

@@ -2,6 +2,7 @@ package dev.tasktree.runtime;
 
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.Status;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -17,15 +18,20 @@ public final class Run {
   private final Scope root = new Scope(null);
   private final ReentrantLock runThreadLock = new ReentrantLock();
   private Thread runThread; // the thread executing the root, while it does
+  private final RunInterceptor.Run interception;
 
   /**
+   * Called on the thread that asked for the run (interceptors see its context).
+   *
    * @param traceId the run's trace id
+   * @param treeName the tree's name
    * @param options how the run is carried out
    * @param random the run's random source
    */
-  public Run(String traceId, RunOptions options, Random random) {
+  public Run(String traceId, String treeName, RunOptions options, Random random) {
     this.traceId = traceId;
     this.options = options;
+    this.interception = options.runInterceptor().begin(traceId, treeName);
     this.recorder =
         new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
     this.random = random;
@@ -45,6 +51,11 @@ public final class Run {
 
   Random random() {
     return random;
+  }
+
+  /** Makes {@code span} current for the run's interceptor until the handle is closed. */
+  RunInterceptor.Entered enter(Recorder.Span span) {
+    return interception.enter(span.id());
   }
 
   /** Cancels the whole run. */
@@ -81,7 +92,7 @@ public final class Run {
    * @param blackboard the run's blackboard
    */
   public <B> Result execute(String treeName, Step<B> rootNode, B blackboard) {
-    recorder.traceStarted(treeName);
+    recorder.traceStarted(treeName, interception.traceAttributes());
     Recorder.Span treeSpan = recorder.start(null, treeName, "Tree", treeName);
     Frame frame =
         new Frame(
@@ -103,6 +114,7 @@ public final class Run {
       setRunThread(null);
     }
     recorder.traceEnded(status, result.data());
+    interception.end();
     return result;
   }
 }

@@ -48,6 +48,7 @@ final class TraceApi {
     config.routes.get("/api/traces", this::list);
     config.routes.get("/api/traces/{id}", this::trace);
     config.routes.get("/api/traces/{id}/events", this::events);
+    config.routes.get("/api/traces/{id}/download", this::download);
   }
 
   private void health(Context ctx) throws IOException {
@@ -123,8 +124,24 @@ final class TraceApi {
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
     try (TraceLoader.Loaded loaded = loader.load(id)) {
-      json(ctx, g -> JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset()));
+      var shape = TraceShape.read(index.file(id));
+      boolean compact = "compact".equals(ctx.queryParam("form"));
+      json(
+          ctx,
+          g -> {
+            if (compact) {
+              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+            } else {
+              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+            }
+          });
     }
+  }
+
+  private void download(Context ctx) throws IOException {
+    String id = validId(ctx);
+    loader.attributes(id); // 404 when missing, 422 for a link or a special file
+    TraceDownload.send(ctx, id, index.file(id));
   }
 
   private void events(Context ctx) throws IOException {

@@ -11,6 +11,7 @@ final class UiRoutes {
   void routes(JavalinConfig config) {
     config.routes.get("/", this::page);
     config.routes.get("/traces/{id}", this::page);
+    config.routes.get("/compare", this::page);
     config.routes.get("/ui/<path>", this::asset);
   }
 

@@ -107,6 +107,9 @@ class HostileFilesTest {
       Http.Response events =
           http.get("/api/traces/" + id + "/events", "Accept", "text/event-stream");
       assertThat(events.status()).as(id).isEqualTo(422);
+      Http.Response download = http.get("/api/traces/" + id + "/download");
+      assertThat(download.status()).as(id).isEqualTo(422);
+      assertThat(download.body()).doesNotContain("root").doesNotContain(secret);
     }
   }
 
