@@ -21,7 +21,7 @@ final class DirectoryScan {
    *
    * @throws IOException when the directory cannot be listed
    */
-  static List<IndexEntry> scan(TraceFiles files) throws IOException {
+  static List<IndexEntry> scan(TraceFileReader files) throws IOException {
     List<IndexEntry> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(files.directory())) {
       for (Path file : stream) {
@@ -29,7 +29,7 @@ final class DirectoryScan {
         if (id == null) {
           continue;
         }
-        BasicFileAttributes attrs = TraceFiles.attributes(file);
+        BasicFileAttributes attrs = TraceFileReader.attributes(file);
         if (attrs == null || attrs.isDirectory()) {
           continue;
         }

@@ -38,7 +38,7 @@ final class EventTail {
 
   /** Streams until the trace ends, goes stale or {@code stop} says so. */
   void run(long from, Sink sink, BooleanSupplier stop) throws IOException {
-    try (FileChannel channel = TraceFiles.open(file)) {
+    try (FileChannel channel = TraceFileReader.open(file)) {
       if (from > 0 && endedBefore(channel, from, sink)) {
         return;
       }
@@ -80,7 +80,7 @@ final class EventTail {
               }
               line.reset();
               overlong = false;
-            } else if (line.size() < TraceFiles.MAX_LINE) {
+            } else if (line.size() < TraceFileReader.MAX_LINE) {
               line.write(bytes[i]);
             } else {
               overlong = true; // skipped like the reader skips it: memory stays bounded

@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The history commands over a trace directory, without a server: {@code list} prints runs newest
- * first, {@code show} prints one run's status outline. Both read through {@link TraceFiles} (the
- * server's safe reads) and print plain lines that fit a terminal, or stable JSON with {@code
+ * first, {@code show} prints one run's status outline. Both read through {@link TraceFileReader}
+ * (the server's safe reads) and print plain lines that fit a terminal, or stable JSON with {@code
  * --json} (the API's shapes: list items as in {@code GET /api/traces}, a trace as in {@code GET
  * /api/traces/{id}}).
  */
@@ -35,12 +35,12 @@ final class HistoryCommands {
 
   private HistoryCommands() {}
 
-  static TraceFiles files(CliArgs args, Duration staleAfter) throws IOException {
+  static TraceFileReader files(CliArgs args, Duration staleAfter) throws IOException {
     Path dir = Path.of(args.last("--trace-dir") == null ? ".traces" : args.last("--trace-dir"));
     if (!java.nio.file.Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no trace directory " + dir);
     }
-    return new TraceFiles(
+    return new TraceFileReader(
         dir.toRealPath(), new TraceReader(Clock.systemUTC(), staleAfter), LoadBudget.forHeap());
   }
 
@@ -142,7 +142,7 @@ final class HistoryCommands {
     if (!TraceIds.isValid(id)) {
       throw new IllegalArgumentException("'" + id + "' is not a trace id");
     }
-    TraceFiles files = files(args, Duration.ofSeconds(10));
+    TraceFileReader files = files(args, Duration.ofSeconds(10));
     TraceLoader.Loaded loaded;
     try {
       loaded = new TraceLoader(files, Duration.ofSeconds(10)).load(id);

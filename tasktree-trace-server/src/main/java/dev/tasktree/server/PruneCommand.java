@@ -33,7 +33,7 @@ final class PruneCommand {
     Retention retention =
         new Retention(
             age == null ? null : Retention.age(age), keep == null ? null : Retention.count(keep));
-    TraceFiles files = HistoryCommands.files(args, STALE_AFTER);
+    TraceFileReader files = HistoryCommands.files(args, STALE_AFTER);
     List<IndexEntry> victims =
         Pruner.victims(DirectoryScan.scan(files), retention, Instant.now(), STALE_AFTER);
     boolean dryRun = args.flag("--dry-run");

@@ -58,12 +58,12 @@ final class Pruner {
    *
    * @return the entries deleted
    */
-  static List<IndexEntry> delete(TraceFiles files, List<IndexEntry> victims) {
+  static List<IndexEntry> delete(TraceFileReader files, List<IndexEntry> victims) {
     List<IndexEntry> deleted = new ArrayList<>();
     for (IndexEntry e : victims) {
       Path file = files.file(e.id());
       try {
-        BasicFileAttributes now = TraceFiles.attributes(file);
+        BasicFileAttributes now = TraceFileReader.attributes(file);
         if (now == null
             || now.isDirectory()
             || now.size() != e.size()

@@ -25,7 +25,7 @@ final class TraceDownload {
   static void send(Context ctx, String id, Path file) throws IOException {
     long size;
     try {
-      var attrs = TraceFiles.attributes(file);
+      var attrs = TraceFileReader.attributes(file);
       if (attrs == null || !attrs.isRegularFile()) {
         throw ApiException.notFound("no trace " + id);
       }
@@ -36,7 +36,7 @@ final class TraceDownload {
     ctx.contentType("application/x-ndjson; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".jsonl\"");
     ctx.header("Content-Length", Long.toString(size));
-    try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFiles.open(file))) {
+    try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFileReader.open(file))) {
       OutputStream out = ctx.outputStream();
       byte[] buffer = new byte[1 << 16];
       long left = size;

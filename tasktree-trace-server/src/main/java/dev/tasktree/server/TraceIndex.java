@@ -52,7 +52,7 @@ final class TraceIndex implements AutoCloseable {
   private static final long MIN_REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
   private final Path dir;
-  private final TraceFiles files;
+  private final TraceFileReader files;
   private final Duration staleAfter;
   private final Clock clock;
   private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>();
@@ -80,7 +80,7 @@ final class TraceIndex implements AutoCloseable {
     this.dir = dir.toRealPath();
     this.staleAfter = staleAfter;
     this.clock = Clock.systemUTC();
-    this.files = new TraceFiles(this.dir, new TraceReader(clock, staleAfter), budget);
+    this.files = new TraceFileReader(this.dir, new TraceReader(clock, staleAfter), budget);
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.readers =
         Executors.newFixedThreadPool(
@@ -109,7 +109,7 @@ final class TraceIndex implements AutoCloseable {
   }
 
   /** How the files of this directory are read. */
-  TraceFiles files() {
+  TraceFileReader files() {
     return files;
   }
 
@@ -276,7 +276,7 @@ final class TraceIndex implements AutoCloseable {
 
   private static boolean changed(IndexEntry entry, Path file) {
     try {
-      BasicFileAttributes attrs = TraceFiles.attributes(file);
+      BasicFileAttributes attrs = TraceFileReader.attributes(file);
       return attrs == null
           || attrs.size() != entry.size()
           || !attrs.lastModifiedTime().toInstant().equals(entry.modified());
@@ -332,7 +332,7 @@ final class TraceIndex implements AutoCloseable {
     t.queued.set(false); // changes from now on queue another read
     try {
       Path file = file(id);
-      BasicFileAttributes attrs = TraceFiles.attributes(file);
+      BasicFileAttributes attrs = TraceFileReader.attributes(file);
       if (attrs == null || attrs.isDirectory()) {
         remove(id);
         return;

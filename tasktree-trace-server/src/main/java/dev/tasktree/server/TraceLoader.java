@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Loads whole traces for requests: through {@link TraceFiles} (no links, regular files only, capped
- * lines), within the shared {@link LoadBudget} (a file larger than the budget is refused with 413,
- * a full budget answers 503 after a wait), up to the last complete line of a live trace. The last
- * few finished traces are kept, softly and bounded in bytes, so reopening one is instant.
+ * Loads whole traces for requests: through {@link TraceFileReader} (no links, regular files only,
+ * capped lines), within the shared {@link LoadBudget} (a file larger than the budget is refused
+ * with 413, a full budget answers 503 after a wait), up to the last complete line of a live trace.
+ * The last few finished traces are kept, softly and bounded in bytes, so reopening one is instant.
  * Thread-safe.
  */
 final class TraceLoader {
@@ -36,11 +36,11 @@ final class TraceLoader {
     }
   }
 
-  private final TraceFiles files;
+  private final TraceFileReader files;
   private final Duration staleAfter;
   private final Cache cache;
 
-  TraceLoader(TraceFiles files, Duration staleAfter) {
+  TraceLoader(TraceFileReader files, Duration staleAfter) {
     this.files = files;
     this.staleAfter = staleAfter;
     this.cache = new Cache(4, files.budget().maxBytes() / 4);
@@ -48,11 +48,11 @@ final class TraceLoader {
 
   /** The file's attributes, or a 404 when there is no trace file of that id. */
   BasicFileAttributes attributes(String id) throws IOException {
-    BasicFileAttributes attrs = TraceFiles.attributes(files.file(id));
+    BasicFileAttributes attrs = TraceFileReader.attributes(files.file(id));
     if (attrs == null || attrs.isDirectory()) {
       throw ApiException.notFound("no trace " + id);
     }
-    String notRegular = TraceFiles.notRegular(attrs);
+    String notRegular = TraceFileReader.notRegular(attrs);
     if (notRegular != null) {
       throw new ApiException(422, "unreadable trace: " + notRegular);
     }
@@ -64,7 +64,7 @@ final class TraceLoader {
     Path file = files.file(id);
     BasicFileAttributes attrs = attributes(id);
     Instant modified = attrs.lastModifiedTime().toInstant();
-    try (FileChannel channel = TraceFiles.open(file)) {
+    try (FileChannel channel = TraceFileReader.open(file)) {
       long size = channel.size();
       boolean quiet = modified.plus(staleAfter).isBefore(Instant.now());
       long offset = quiet ? size : completeLines(channel, size);
@@ -76,7 +76,7 @@ final class TraceLoader {
       if (size == 0) {
         throw new ApiException(422, "unreadable trace: empty file");
       }
-      String reason = TraceFiles.probe(channel);
+      String reason = TraceFileReader.probe(channel);
       if (reason != null) {
         throw new ApiException(422, "unreadable trace: " + reason);
       }
@@ -85,7 +85,7 @@ final class TraceLoader {
       }
       LoadBudget.Lease lease;
       try {
-        lease = files.budget().reserve(offset, TraceFiles.BUDGET_WAIT_MILLIS);
+        lease = files.budget().reserve(offset, TraceFileReader.BUDGET_WAIT_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ApiException(503, "the server is stopping");

@@ -28,7 +28,7 @@ final class TraceShape {
    */
   static JsonNode read(Path file) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-    try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFiles.open(file))) {
+    try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFileReader.open(file))) {
       byte[] buffer = new byte[8192];
       int n;
       outer:

@@ -26,7 +26,7 @@ import java.util.Optional;
  * reads only within the shared {@link LoadBudget}. Reasons for unreadable files are fixed texts
  * that never quote a file's content. Thread-safe.
  */
-final class TraceFiles {
+final class TraceFileReader {
 
   /** The longest line read; longer lines count as corrupt. */
   static final int MAX_LINE = 8 << 20;
@@ -40,7 +40,7 @@ final class TraceFiles {
   private final TraceReader reader;
   private final LoadBudget budget;
 
-  TraceFiles(Path dir, TraceReader reader, LoadBudget budget) {
+  TraceFileReader(Path dir, TraceReader reader, LoadBudget budget) {
     this.dir = dir;
     this.reader = reader;
     this.budget = budget;
