@@ -5,6 +5,7 @@ import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.TraceSink;
 import dev.tasktree.trace.ValueLimits;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, and a 100 ms cancel grace.
+ * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, and a 100 ms
+ * cancel grace.
  */
 public final class RunOptions {
 
@@ -39,7 +41,8 @@ public final class RunOptions {
           Clock.systemUTC(),
           ValueLimits.DEFAULT,
           Duration.ofMillis(100),
-          RunInterceptor.none());
+          RunInterceptor.none(),
+          RedactionPolicy.defaults());
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -49,6 +52,7 @@ public final class RunOptions {
   private final ValueLimits valueLimits;
   private final Duration cancelGrace;
   private final RunInterceptor interceptor;
+  private final RedactionPolicy redaction;
 
   private RunOptions(
       TraceSink traceSink,
@@ -58,8 +62,10 @@ public final class RunOptions {
       Clock clock,
       ValueLimits valueLimits,
       Duration cancelGrace,
-      RunInterceptor interceptor) {
+      RunInterceptor interceptor,
+      RedactionPolicy redaction) {
     this.interceptor = interceptor;
+    this.redaction = redaction;
     this.traceSink = traceSink;
     this.cacheStore = cacheStore;
     this.signalStore = signalStore;
@@ -77,7 +83,15 @@ public final class RunOptions {
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
     return new RunOptions(
-        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        sink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -97,7 +111,15 @@ public final class RunOptions {
       throw new NullPointerException("interceptor");
     }
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -108,13 +130,29 @@ public final class RunOptions {
   /** Caches through {@code store}. */
   public RunOptions withCacheStore(CacheStore store) {
     return new RunOptions(
-        traceSink, store, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        store,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
     return new RunOptions(
-        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        store,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -123,21 +161,46 @@ public final class RunOptions {
    */
   public RunOptions withRandom(Supplier<Random> random) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
-   * Timestamps traces (and what nodes read from {@link NodeContext#clock()}) with {@code clock}.
+   * Timestamps traces (and what nodes read from {@link dev.tasktree.spi.NodeContext#clock()}) with
+   * {@code clock}.
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /** Cuts traced values at these limits. */
   public RunOptions withValueLimits(ValueLimits limits) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        limits,
+        cancelGrace,
+        interceptor,
+        redaction);
   }
 
   /**
@@ -150,7 +213,39 @@ public final class RunOptions {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        grace,
+        interceptor,
+        redaction);
+  }
+
+  /**
+   * Hides secrets in every traced value, attribute, log message and error by {@code policy}
+   * (default: {@link RedactionPolicy#defaults()}). To add rules: {@code
+   * RedactionPolicy.defaults().toBuilder().secretNames("ssn").build()}; to replace them: {@link
+   * RedactionPolicy#builder()}.
+   */
+  public RunOptions withRedaction(RedactionPolicy policy) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        java.util.Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The redaction policy. */
+  public RedactionPolicy redaction() {
+    return redaction;
   }
 
   /** Where traces go. */

@@ -1,11 +1,8 @@
 package dev.tasktree.trace;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,11 +12,11 @@ import java.util.Optional;
 /**
  * Reads a JSON Lines trace file back into a {@link Trace}: the span tree plus its summary.
  *
- * <p>Corrupt lines and a truncated last line are skipped and counted ({@link
- * TraceSummary#corruptLines()}). An unfinished trace reads as {@link Status#RUNNING} while its
- * writer keeps appending (heartbeats included) and as {@link Status#INTERRUPTED} once it has been
- * silent longer than {@code staleAfter} (10 s by default), so a dead process never looks alive.
- * Thread-safe and stateless.
+ * <p>Corrupt lines, lines longer than {@link TraceFormat#MAX_LINE_BYTES} and a truncated last line
+ * are skipped and counted ({@link TraceSummary#corruptLines()}). An unfinished trace reads as
+ * {@link Status#RUNNING} while its writer keeps appending (heartbeats included) and as {@link
+ * Status#INTERRUPTED} once it has been silent longer than {@code staleAfter} (10 s by default), so
+ * a dead process never looks alive. Thread-safe and stateless.
  */
 public final class TraceReader {
 
@@ -80,11 +77,21 @@ public final class TraceReader {
    */
   public Trace read(InputStream in, String source) throws IOException {
     TraceAssembler assembler = new TraceAssembler();
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    LineReader reader = new LineReader(in);
     int lineNumber = 0;
-    for (String line; (line = reader.readLine()) != null; ) {
+    for (String line; (line = reader.next()) != null; ) {
       lineNumber++;
+      if (line == LineReader.TOO_LONG) {
+        if (!assembler.hasStart() && lineNumber == 1) {
+          throw new UnreadableTraceException(
+              source
+                  + " is not a TaskTree trace: line 1 is longer than "
+                  + TraceFormat.MAX_LINE_BYTES
+                  + " bytes");
+        }
+        assembler.corruptLine();
+        continue;
+      }
       if (line.isBlank() || SummaryLine.is(line)) {
         continue; // the summary repeats what the events say
       }
