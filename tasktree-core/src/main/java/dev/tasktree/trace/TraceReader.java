@@ -2,10 +2,12 @@ package dev.tasktree.trace;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Reads a JSON Lines trace file back into a {@link Trace}: the span tree plus its summary.
@@ -46,6 +48,29 @@ public final class TraceReader {
   }
 
   /**
+   * The summary of a finished trace read from the file's first and last lines only, without reading
+   * the rest: what an index of many files needs.
+   *
+   * @return the summary, or empty when the file does not end with the writer's summary line (an
+   *     unfinished or interrupted run, a file from an older writer, a damaged file): then {@link
+   *     #read(Path)} it
+   * @throws IOException when the file cannot be read at all
+   */
+  public Optional<TraceSummary> readSummary(Path file) throws IOException {
+    return SummaryLine.read(file);
+  }
+
+  /**
+   * Like {@link #readSummary(Path)}, from a channel the caller opened (for example without
+   * following links) and closes; reads by position, so the channel's position does not matter.
+   *
+   * @throws IOException when the channel cannot be read
+   */
+  public Optional<TraceSummary> readSummary(FileChannel channel) throws IOException {
+    return SummaryLine.read(channel);
+  }
+
+  /**
    * Reads a trace from a stream of JSON Lines.
    *
    * @param source a name for error messages
@@ -67,8 +92,8 @@ public final class TraceReader {
         assembler.corruptLine();
         continue;
       }
-      if (line.isBlank()) {
-        continue;
+      if (line.isBlank() || SummaryLine.is(line)) {
+        continue; // the summary repeats what the events say
       }
       TraceEvent event;
       try {
