@@ -20,7 +20,7 @@ public final class Assembly<B> {
    * runtime runs nested nodes on nested stack frames, and this bound keeps every tree that builds
    * runnable on a default thread stack.
    */
-  public static final int MAX_DEPTH = 1_000;
+  public static final int MAX_DEPTH = 256;
 
   private final String treeName;
   private final Spec<B> root;

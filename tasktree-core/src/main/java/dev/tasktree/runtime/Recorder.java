@@ -42,9 +42,9 @@ final class Recorder {
     return sink != null;
   }
 
-  void traceStarted(String name) {
+  void traceStarted(String name, java.util.function.Supplier<JsonNode> shape) {
     if (sink != null) {
-      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, Map.of()));
+      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, Map.of(), shape.get()));
     }
   }
 
