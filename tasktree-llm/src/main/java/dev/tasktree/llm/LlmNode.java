@@ -7,6 +7,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tasktree.Result;
+import dev.tasktree.spi.LenientJson;
 import dev.tasktree.spi.Node;
 import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.Attributes;
@@ -591,7 +592,7 @@ public final class LlmNode<B> implements Node<B> {
   }
 
   private Object parseOutput(String text) throws OutputMismatchException {
-    String json = stripFences(text == null ? "" : text.strip());
+    String json = LenientJson.stripFences(text == null ? "" : text);
     String typeName = outputType.getSimpleName();
     JsonNode node;
     try {
@@ -614,17 +615,6 @@ public final class LlmNode<B> implements Node<B> {
       throw new OutputMismatchException(
           "the reply does not fit " + typeName + ": " + e.getMessage());
     }
-  }
-
-  private static String stripFences(String text) {
-    if (text.startsWith("```")) {
-      int firstLine = text.indexOf('\n');
-      int end = text.lastIndexOf("```");
-      if (firstLine > 0 && end > firstLine) {
-        return text.substring(firstLine + 1, end).strip();
-      }
-    }
-    return text;
   }
 
   // ---- trace ----

@@ -1,16 +1,16 @@
 // The span model of one trace: built from the API's flat span list, updated by live events.
 
-export const ATTEMPT = 'tasktree.attempt';
-export const INDEX = 'tasktree.index';
-export const INPUT_TOKENS = 'gen_ai.usage.input_tokens';
-export const OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
-export const COST = 'tasktree.cost_usd';
-export const MODEL = 'gen_ai.request.model';
+// Attribute names: generated from core's dev.tasktree.trace.Attributes (their one definition).
+import { ATTEMPT, COST_USD, INDEX, INPUT_TOKENS, OUTPUT_TOKENS, REQUEST_MODEL, RESPONSE_MODEL } from './attributes.js';
+
+export { ATTEMPT, INDEX, INPUT_TOKENS, OUTPUT_TOKENS, RESPONSE_MODEL };
+export const COST = COST_USD;
+export const MODEL = REQUEST_MODEL;
 
 export function isLlm(span) {
   if (/^(llm|chat|completion)/i.test(span.kind || '')) return true;
   const a = span.attributes || {};
-  return MODEL in a || INPUT_TOKENS in a || 'gen_ai.response.model' in a;
+  return MODEL in a || INPUT_TOKENS in a || RESPONSE_MODEL in a;
 }
 
 export function isError(span) {
