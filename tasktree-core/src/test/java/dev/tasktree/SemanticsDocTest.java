@@ -28,54 +28,49 @@ class SemanticsDocTest {
   private static final Path NODES = Path.of("src/main/java/dev/tasktree/node");
   private static final Path PAGE = Path.of("../docs/semantics.md");
 
-  private static final List<String> LEAVES =
-      List.of(
-          "Call",
-          "Custom",
-          "Log",
-          "Todo",
-          "Failure",
-          "ShowBlackboard",
-          "WriteBlackboard",
-          "Condition",
-          "Subtree",
-          "ParseJson",
-          "Gather");
-  private static final List<String> COMPOSITES =
-      List.of("Sequence", "Selector", "RandomSelector", "Parallel", "Race");
-  private static final List<String> DECORATORS =
-      List.of(
-          "When",
-          "ForceOk",
-          "ForceFail",
-          "Returning",
-          "Invert",
-          "Retry",
-          "RepeatWhile",
-          "Timeout",
-          "Terminable",
-          "Cache",
-          "CacheProtocol",
-          "Wrap");
+  private static final Path BUILDER = Path.of("src/main/java/dev/tasktree/TreeBuilder.java");
 
-  /** Helpers without semantics of their own. */
-  private static final List<String> HELPERS = List.of("Transformer", "Fallbacks");
+  /** The node classes in the order TreeBuilder's verbs add them. */
+  static List<String> nodesInVerbOrder() throws IOException {
+    Matcher m =
+        Pattern.compile("add\\((\\w+)\\.spec\\(")
+            .matcher(Files.readString(BUILDER, StandardCharsets.UTF_8));
+    List<String> nodes = new ArrayList<>();
+    while (m.find()) {
+      if (!nodes.contains(m.group(1))) {
+        nodes.add(m.group(1));
+      }
+    }
+    return nodes;
+  }
+
+  private static String source(String node) throws IOException {
+    return Files.readString(NODES.resolve(node + ".java"), StandardCharsets.UTF_8);
+  }
+
+  /** Leaves, composites or decorators, by the Spec factory the node's descriptor uses. */
+  private static String family(String node) throws IOException {
+    String source = source(node);
+    if (source.matches("(?s).*Spec\\.(<B>)?leaf\\(.*")) {
+      return "Leaves";
+    }
+    return source.matches("(?s).*Spec\\.(<B>)?block\\(.*") ? "Composites" : "Decorators";
+  }
 
   @Test
-  void everyNodeClassIsOnThePage() throws IOException {
-    List<String> documented = new ArrayList<>(LEAVES);
-    documented.addAll(COMPOSITES);
-    documented.addAll(DECORATORS);
-    documented.addAll(HELPERS);
+  void everyNodeClassHasAVerbAndIsOnThePage() throws IOException {
+    List<String> withSpec = new ArrayList<>();
     try (Stream<Path> files = Files.list(NODES)) {
-      assertThat(
-              files
-                  .map(p -> p.getFileName().toString())
-                  .filter(n -> n.endsWith(".java") && !n.equals("package-info.java"))
-                  .map(n -> n.substring(0, n.length() - ".java".length())))
-          .as("a node class missing from SemanticsDocTest's lists")
-          .containsExactlyInAnyOrderElementsOf(documented);
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".java") && Files.readString(file).contains("public static <B")) {
+          withSpec.add(name.substring(0, name.length() - ".java".length()));
+        }
+      }
     }
+    assertThat(nodesInVerbOrder())
+        .as("every node kind is added by a TreeBuilder verb")
+        .containsExactlyInAnyOrderElementsOf(withSpec);
   }
 
   @Test
@@ -92,19 +87,20 @@ class SemanticsDocTest {
   }
 
   static String generate() throws IOException {
+    List<String> nodes = nodesInVerbOrder();
     StringBuilder md = new StringBuilder();
-    section(md, "Leaves", "Leaves do the work; they have no children.", LEAVES);
+    section(md, "Leaves", "Leaves do the work; they have no children.", nodes);
     section(
         md,
         "Composites",
         "A composite's children are the nodes between its verb and `end()`.",
-        COMPOSITES);
+        nodes);
     section(
         md,
         "Decorators",
         "A decorator wraps exactly the one node that follows it; decorators chain"
             + " (`.timeout(…).retry(…).call(…)` is a Timeout around a Retry around the call).",
-        DECORATORS);
+        nodes);
     return md.toString();
   }
 
@@ -112,13 +108,22 @@ class SemanticsDocTest {
       throws IOException {
     md.append("\n## ").append(title).append("\n\n").append(intro).append('\n');
     for (String node : nodes) {
-      String source = Files.readString(NODES.resolve(node + ".java"), StandardCharsets.UTF_8);
-      md.append("\n### ")
-          .append(node.equals("CacheProtocol") ? "Cache entries and single-flight" : heading(node))
-          .append("\n\n")
-          .append(markdown(classComment(source, node)))
-          .append('\n');
+      if (!family(node).equals(title)) {
+        continue;
+      }
+      node(md, heading(node), node);
+      if (node.equals("Cache")) {
+        node(md, "Cache entries and single-flight", "CacheProtocol");
+      }
     }
+  }
+
+  private static void node(StringBuilder md, String heading, String node) throws IOException {
+    md.append("\n### ")
+        .append(heading)
+        .append("\n\n")
+        .append(markdown(classComment(source(node), node)))
+        .append('\n');
   }
 
   private static String heading(String node) {
