@@ -9,8 +9,8 @@ import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.spi.Around;
 import dev.tasktree.spi.Node;
-import dev.tasktree.spi.NodeInfo;
 import dev.tasktree.spi.NodeContext;
+import dev.tasktree.spi.NodeInfo;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.LogLevel;
@@ -108,7 +108,8 @@ public final class DocSnippets {
         });
 
     InMemoryTraceSink sink = new InMemoryTraceSink();
-    SUMMARISE.run(new Job("job-8", List.of("a document")), RunOptions.defaults().withTraceSink(sink));
+    SUMMARISE.run(
+        new Job("job-8", List.of("a document")), RunOptions.defaults().withTraceSink(sink));
     String outline = SUMMARISE.outline(sink.last()); // describe() with each node's status
     // end-snippet
     return outline;
