@@ -56,6 +56,29 @@ class ArgumentErrorsTest {
   }
 
   @Test
+  void aNodeWhoseOwnNameIsAmbiguousIsReported() {
+    dev.tasktree.spi.Node<Board> bad =
+        new dev.tasktree.spi.Node<>() {
+          @Override
+          public Result execute(Board board, dev.tasktree.spi.NodeContext context) {
+            return Result.ok();
+          }
+
+          @Override
+          public String name() {
+            return "step > 2";
+          }
+        };
+    TreeShapeException e =
+        catchThrowableOfType(
+            TreeShapeException.class, () -> Tree.<Board>named("T").node(bad).build());
+    assertThat(e.problems())
+        .singleElement()
+        .asString()
+        .contains("T > Node: name \"step > 2\" must not contain ' > '");
+  }
+
+  @Test
   void namesThatReadBackUnambiguouslyAreAccepted() {
     Tree<Board> tree =
         Tree.<Board>named("xss <b>run</b>").sequence().name("a>b").call(b -> 1).end().build();
