@@ -8,6 +8,7 @@ import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -64,7 +65,10 @@ public final class Timeout<B> extends Step<B> {
 
   @Override
   public Map<String, Object> arguments() {
-    return Map.of("timeout", timeout.toString(), "fallback", fallback != null);
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("timeout", timeout.toString());
+    args.put("fallback", fallback != null);
+    return args;
   }
 
   @Override
