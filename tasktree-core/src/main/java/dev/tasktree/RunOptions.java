@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
@@ -37,7 +38,8 @@ public final class RunOptions {
           Random::new,
           Clock.systemUTC(),
           ValueLimits.DEFAULT,
-          Duration.ofMillis(100));
+          Duration.ofMillis(100),
+          RunInterceptor.none());
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -46,6 +48,7 @@ public final class RunOptions {
   private final Clock clock;
   private final ValueLimits valueLimits;
   private final Duration cancelGrace;
+  private final RunInterceptor interceptor;
 
   private RunOptions(
       TraceSink traceSink,
@@ -54,7 +57,9 @@ public final class RunOptions {
       Supplier<Random> random,
       Clock clock,
       ValueLimits valueLimits,
-      Duration cancelGrace) {
+      Duration cancelGrace,
+      RunInterceptor interceptor) {
+    this.interceptor = interceptor;
     this.traceSink = traceSink;
     this.cacheStore = cacheStore;
     this.signalStore = signalStore;
@@ -71,7 +76,28 @@ public final class RunOptions {
 
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
-    return new RunOptions(sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+  }
+
+  /**
+   * Sends traces to {@code sink} as well as to the sinks already set (JSON Lines files and
+   * OpenTelemetry at once, say); see {@link TraceSink#all}.
+   */
+  public RunOptions alsoTraceTo(TraceSink sink) {
+    return withTraceSink(TraceSink.all(traceSink, sink));
+  }
+
+  /**
+   * Runs every run with these hooks (e.g. OpenTelemetry context propagation); replaces the previous
+   * interceptor.
+   */
+  public RunOptions withRunInterceptor(RunInterceptor interceptor) {
+    if (interceptor == null) {
+      throw new NullPointerException("interceptor");
+    }
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -81,12 +107,14 @@ public final class RunOptions {
 
   /** Caches through {@code store}. */
   public RunOptions withCacheStore(CacheStore store) {
-    return new RunOptions(traceSink, store, signalStore, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        traceSink, store, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
-    return new RunOptions(traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace);
+    return new RunOptions(
+        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, interceptor);
   }
 
   /**
@@ -95,7 +123,7 @@ public final class RunOptions {
    */
   public RunOptions withRandom(Supplier<Random> random) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
   }
 
   /**
@@ -103,12 +131,13 @@ public final class RunOptions {
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace);
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
   }
 
   /** Cuts traced values at these limits. */
   public RunOptions withValueLimits(ValueLimits limits) {
-    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace);
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace, interceptor);
   }
 
   /**
@@ -120,7 +149,8 @@ public final class RunOptions {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
-    return new RunOptions(traceSink, cacheStore, signalStore, random, clock, valueLimits, grace);
+    return new RunOptions(
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, interceptor);
   }
 
   /** Where traces go. */
@@ -151,6 +181,11 @@ public final class RunOptions {
   /** The cancel grace. */
   public Duration cancelGrace() {
     return cancelGrace;
+  }
+
+  /** The run interceptor. */
+  public RunInterceptor runInterceptor() {
+    return interceptor;
   }
 
   Random newRandom() {

@@ -79,7 +79,8 @@ public final class Tree<B> {
 
   /** Runs the tree on the calling thread; returns when the run is over. */
   public Result run(B blackboard, RunOptions options) {
-    return new Run(TraceIds.create(name, options.clock().instant()), options, options.newRandom())
+    return new Run(
+            TraceIds.create(name, options.clock().instant()), name, options, options.newRandom())
         .execute(name, root, blackboard, this::shapeJson);
   }
 
@@ -91,7 +92,7 @@ public final class Tree<B> {
   /** Starts the tree on a virtual thread; the handle gives its trace id, result and cancel. */
   public RunHandle start(B blackboard, RunOptions options) {
     String traceId = TraceIds.create(name, options.clock().instant());
-    Run execution = new Run(traceId, options, options.newRandom());
+    Run execution = new Run(traceId, name, options, options.newRandom());
     CompletableFuture<Result> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("tasktree-run-" + traceId)

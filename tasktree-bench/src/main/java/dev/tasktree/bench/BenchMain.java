@@ -51,7 +51,13 @@ public final class BenchMain {
     report.print(System.out);
   }
 
+  /** {@code -Donly=NAME} runs only the sections whose name contains NAME. */
+  private static final String ONLY = System.getProperty("only");
+
   private static void run(String name, Section section, Report report, boolean quick) {
+    if (ONLY != null && !name.contains(ONLY)) {
+      return;
+    }
     System.err.println("running: " + name);
     try {
       section.run(report, quick);
@@ -84,6 +90,26 @@ public final class BenchMain {
             f("%.1f×", traced / untraced),
             "≤ 2 µs/node",
             Figure.yesNo(tracedPerNode <= 2)));
+    double otel = us.get("treeTracedToOtel");
+    double otelPerNode = (otel - untraced) / n;
+    report.add(
+        new Figure(
+            "per-node overhead, tracing to OpenTelemetry (SDK, discarding exporter)",
+            f("%.3f µs/node (%.1f µs/run)", otelPerNode, otel),
+            f("tracing off %.1f µs/run; JSONL %.3f µs/node", untraced, tracedPerNode),
+            f("%.1f× JSONL's per-node cost", otelPerNode / tracedPerNode),
+            "≤ 5 µs/node",
+            Figure.yesNo(otelPerNode <= 5)));
+    double both = us.get("treeTracedToJsonlAndOtel");
+    double bothPerNode = (both - untraced) / n;
+    report.add(
+        new Figure(
+            "per-node overhead, JSONL and OpenTelemetry at once",
+            f("%.3f µs/node (%.1f µs/run)", bothPerNode, both),
+            f("tracing off %.1f µs/run", untraced),
+            f("%.1f×", both / untraced),
+            "≤ JSONL + OTel alone + 0.5 µs/node",
+            Figure.yesNo(bothPerNode <= tracedPerNode + otelPerNode + 0.5)));
   }
 
   static void fallbackChain(Report report, boolean quick) throws Exception {

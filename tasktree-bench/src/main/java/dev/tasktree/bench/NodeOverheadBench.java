@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Per-node overhead: a Sequence of 1,000 call leaves against the same 1,000 functions called in a
- * plain loop, with tracing off and with tracing to a JSON Lines file.
+ * plain loop, with tracing off, to a JSON Lines file, to OpenTelemetry (a real SDK whose exporter
+ * discards, so the run thread's cost is measured, not a collector's), and to both at once.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,8 +45,11 @@ public class NodeOverheadBench {
   private Tree<Counter> tree;
   private RunOptions untraced;
   private RunOptions traced;
+  private RunOptions otel;
+  private RunOptions jsonlAndOtel;
   private JsonlTraceWriter writer;
   private Path dir;
+  private OtelDiscarding sdk;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -60,11 +64,15 @@ public class NodeOverheadBench {
     dir = Files.createTempDirectory("tasktree-bench-overhead");
     writer = JsonlTraceWriter.open(dir, Duration.ofMillis(25), Duration.ofSeconds(2));
     traced = RunOptions.defaults().withTraceSink(writer);
+    sdk = new OtelDiscarding();
+    otel = sdk.otel().applyTo(RunOptions.defaults());
+    jsonlAndOtel = sdk.otel().applyTo(traced);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     writer.close();
+    sdk.close();
     BenchFiles.deleteTree(dir);
   }
 
@@ -85,5 +93,15 @@ public class NodeOverheadBench {
   @Benchmark
   public Result treeTracedToJsonl() {
     return tree.run(counter, traced);
+  }
+
+  @Benchmark
+  public Result treeTracedToOtel() {
+    return tree.run(counter, otel);
+  }
+
+  @Benchmark
+  public Result treeTracedToJsonlAndOtel() {
+    return tree.run(counter, jsonlAndOtel);
   }
 }

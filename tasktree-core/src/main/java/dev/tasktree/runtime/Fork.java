@@ -1,6 +1,7 @@
 package dev.tasktree.runtime;
 
 import dev.tasktree.Result;
+import dev.tasktree.spi.RunInterceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -116,7 +117,7 @@ public final class Fork implements AutoCloseable {
     // Set before the body's first cancellation check, so a cancel either sees this thread or
     // happened before that check (which then refuses to start the child).
     task.thread = Thread.currentThread();
-    try {
+    try (RunInterceptor.Entered entered = frame.run().enter(frame.span())) {
       task.result = body.apply(frame);
     } catch (Cancelled cancelled) {
       task.result = null;

@@ -2,6 +2,7 @@ package dev.tasktree.runtime;
 
 import dev.tasktree.Result;
 import dev.tasktree.spi.NodeContext;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.trace.LogLevel;
@@ -119,7 +120,7 @@ public final class Frame {
     Frame child =
         new Frame(run, scope, childSpan, lane, this, step.segment(), null, attempt, childPath);
     Result result;
-    try {
+    try (RunInterceptor.Entered entered = run.enter(childSpan)) {
       result = step.exec(blackboard, child);
       if (result == null) {
         throw new IllegalStateException(step.kind() + " '" + step.name() + "' returned null");

@@ -2,6 +2,7 @@ package dev.tasktree.runtime;
 
 import dev.tasktree.Result;
 import dev.tasktree.spi.NodeContext;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.trace.LogLevel;
@@ -29,7 +30,7 @@ final class FrameContext implements NodeContext {
     String childPath = recorder.enabled() ? frame.path() + " > " + name : null;
     Recorder.Span childSpan = recorder.start(frame.span(), name, kind, childPath);
     Frame child = frame.childSpanFrame(name, childSpan, childPath);
-    try {
+    try (RunInterceptor.Entered entered = frame.run().enter(childSpan)) {
       T value = work.run(child.context());
       childSpan.end(value instanceof Result r ? r : Result.ok(value));
       return value;

@@ -42,9 +42,12 @@ final class Recorder {
     return sink != null;
   }
 
-  void traceStarted(String name, java.util.function.Supplier<JsonNode> shape) {
+  void traceStarted(
+      String name, Map<String, Object> attributes, java.util.function.Supplier<JsonNode> shape) {
     if (sink != null) {
-      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, Map.of(), shape.get()));
+      Map<String, JsonNode> attrs = new java.util.LinkedHashMap<>();
+      attributes.forEach((key, value) -> attrs.put(key, json(value)));
+      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, attrs, shape.get()));
     }
   }
 
@@ -101,6 +104,11 @@ final class Recorder {
     private Span(Recorder recorder, String id) {
       this.recorder = recorder;
       this.id = id;
+    }
+
+    /** The span's id in its trace; null when tracing is off. */
+    String id() {
+      return id;
     }
 
     void log(LogLevel level, String message) {

@@ -3,6 +3,7 @@ package dev.tasktree.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
+import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.Status;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -19,15 +20,20 @@ public final class Run {
   private final Scope root = new Scope(null);
   private final ReentrantLock runThreadLock = new ReentrantLock();
   private Thread runThread; // the thread executing the root, while it does
+  private final RunInterceptor.Run interception;
 
   /**
+   * Called on the thread that asked for the run (interceptors see its context).
+   *
    * @param traceId the run's trace id
+   * @param treeName the tree's name
    * @param options how the run is carried out
    * @param random the run's random source
    */
-  public Run(String traceId, RunOptions options, Random random) {
+  public Run(String traceId, String treeName, RunOptions options, Random random) {
     this.traceId = traceId;
     this.options = options;
+    this.interception = options.runInterceptor().begin(traceId, treeName);
     this.recorder =
         new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
     this.random = random;
@@ -47,6 +53,11 @@ public final class Run {
 
   Random random() {
     return random;
+  }
+
+  /** Makes {@code span} current for the run's interceptor until the handle is closed. */
+  RunInterceptor.Entered enter(Recorder.Span span) {
+    return interception.enter(span.id());
   }
 
   /** Cancels the whole run. */
@@ -85,7 +96,7 @@ public final class Run {
    */
   public <B> Result execute(
       String treeName, Step<B> rootNode, B blackboard, Supplier<JsonNode> shape) {
-    recorder.traceStarted(treeName, shape);
+    recorder.traceStarted(treeName, interception.traceAttributes(), shape);
     Recorder.Span treeSpan = recorder.start(null, treeName, "Tree", treeName);
     Frame frame =
         new Frame(
@@ -121,6 +132,7 @@ public final class Run {
       setRunThread(null);
     }
     recorder.traceEnded(status, result.data());
+    interception.end();
     return result;
   }
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * into the run: {@link #emit} is called on the tree's own threads.
  *
  * <p>Ready-made sinks: {@link #none()} (tracing off, no cost), {@link #jsonl(Path)} (one JSON Lines
- * file per run, written in the background) and {@link InMemoryTraceSink} (for tests).
+ * file per run, written in the background), {@link #all} (several at once) and {@link
+ * InMemoryTraceSink} (for tests).
  */
 public interface TraceSink {
 
@@ -22,6 +23,17 @@ public interface TraceSink {
   /** A sink that drops everything; runs then pay nothing for tracing. */
   static TraceSink none() {
     return NoTrace.INSTANCE;
+  }
+
+  /**
+   * A sink that sends every event to each of {@code sinks} in order — e.g. JSON Lines files and
+   * OpenTelemetry at once, and a sink of your own beside them. Disabled sinks are left out; with
+   * none left the result is {@link #none()}.
+   *
+   * @throws NullPointerException when a sink is null
+   */
+  static TraceSink all(TraceSink... sinks) {
+    return TeeTraceSink.of(sinks);
   }
 
   /** The shared JSON Lines writer for {@code directory} (one per directory per process). */

@@ -76,6 +76,9 @@ public final class Demo {
         --no-serve       exit after the runs instead of serving the trace UI
         --port PORT      port of the trace UI (default 8000; 0 = any free port)
         --trace-dir DIR  where trace files go (default .traces)
+        --otlp URL       also export spans and metrics over OTLP/HTTP, e.g.
+                         http://127.0.0.1:4318 (Jaeger, Tempo, Phoenix, a collector);
+                         headers from OTEL_EXPORTER_OTLP_HEADERS (docs/otel.md)
         --help           print this help
 
       Environment:
@@ -101,7 +104,7 @@ public final class Demo {
   }
 
   /** The parsed command line. */
-  record Options(String example, boolean serve, int port, Path traceDir) {}
+  record Options(String example, boolean serve, int port, Path traceDir, String otlp) {}
 
   public static void main(String[] args) throws InterruptedException {
     // Problems are reported in one line each; library logs would repeat them with stack traces.
@@ -150,7 +153,7 @@ public final class Demo {
         out.println(stores.description());
         models.checkReachable();
         stores.check();
-        allOk = runExamples(selected, models, stores, options.traceDir(), out);
+        allOk = runExamples(selected, models, stores, options, env, out);
       } catch (Problem p) {
         if (server != null) {
           server.close();
@@ -172,6 +175,7 @@ public final class Demo {
     boolean serve = true;
     int port = ServerOptions.DEFAULT_PORT;
     Path traceDir = Path.of(".traces");
+    String otlp = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--help", "-h" -> {
@@ -181,6 +185,7 @@ public final class Demo {
         case "--example" -> example = value(args, ++i, "--example");
         case "--trace-dir" -> traceDir = Path.of(value(args, ++i, "--trace-dir"));
         case "--port" -> port = port(value(args, ++i, "--port"));
+        case "--otlp" -> otlp = OtlpExport.checkEndpoint(value(args, ++i, "--otlp"));
         default -> throw new Problem("Unknown option '" + args[i] + "'; try --help.");
       }
     }
@@ -193,7 +198,7 @@ public final class Demo {
               + String.join(", ", EXAMPLES.stream().map(Example::name).toList())
               + ".");
     }
-    return new Options(example, serve, port, traceDir);
+    return new Options(example, serve, port, traceDir, otlp);
   }
 
   private static String value(String[] args, int i, String flag) throws Problem {
@@ -231,16 +236,24 @@ public final class Demo {
   }
 
   private static boolean runExamples(
-      List<Example> examples, Models models, Stores stores, Path traceDir, PrintStream out) {
+      List<Example> examples,
+      Models models,
+      Stores stores,
+      Options options,
+      Map<String, String> env,
+      PrintStream out) {
+    Path traceDir = options.traceDir();
     InMemoryTraceSink memory = new InMemoryTraceSink();
     int ok = 0;
     try (JsonlTraceWriter files =
-        JsonlTraceWriter.open(traceDir, Duration.ofMillis(25), Duration.ofSeconds(2))) {
+            JsonlTraceWriter.open(traceDir, Duration.ofMillis(25), Duration.ofSeconds(2));
+        OtlpExport otlp = OtlpExport.open(options.otlp(), env, out)) {
       RunOptions runOptions =
-          RunOptions.defaults()
-              .withTraceSink(new Tee(files, memory))
-              .withCacheStore(stores.cache())
-              .withSignalStore(stores.signals());
+          otlp.applyTo(
+              RunOptions.defaults()
+                  .withTraceSink(new Tee(files, memory))
+                  .withCacheStore(stores.cache())
+                  .withSignalStore(stores.signals()));
       Session session = new Session(models, runOptions, memory);
       boolean live = out == System.out && System.console() != null;
       for (int i = 0; i < examples.size(); i++) {
@@ -268,6 +281,7 @@ public final class Demo {
         ok += outcome.result().isOk() ? 1 : 0;
       }
       files.flush(Duration.ofSeconds(5));
+      otlp.flush(out);
     }
     out.printf(
         Locale.ROOT,
