@@ -57,8 +57,11 @@ final class JsonViews {
     g.writeEndObject();
   }
 
-  /** A whole trace: summary, result data, the byte offset it was read up to, and all spans. */
-  static void trace(JsonGenerator g, IndexEntry entry, Trace trace, long offset)
+  /**
+   * A whole trace: summary, result data, the byte offset it was read up to, the tree's static shape
+   * (null for a v1 trace) and all spans.
+   */
+  static void trace(JsonGenerator g, IndexEntry entry, Trace trace, long offset, JsonNode shape)
       throws IOException {
     g.writeStartObject();
     g.writeStringField("id", entry.id());
@@ -67,6 +70,8 @@ final class JsonViews {
     g.writeFieldName("data");
     json(g, trace.data());
     g.writeNumberField("offset", offset);
+    g.writeFieldName("shape");
+    json(g, shape);
     g.writeArrayFieldStart("spans");
     Deque<Object[]> stack = new ArrayDeque<>();
     List<Span> roots = trace.roots();

@@ -93,8 +93,12 @@ public final class TraceServer implements AutoCloseable {
               config.routes.get("/api/traces", this::list);
               config.routes.get("/api/traces/{id}", this::trace);
               config.routes.get("/api/traces/{id}/events", this::events);
+              config.routes.get(
+                  "/api/traces/{id}/download",
+                  ctx -> TraceDownload.send(ctx, validId(ctx), index.file(validId(ctx))));
               config.routes.get("/", this::page);
               config.routes.get("/traces/{id}", this::page);
+              config.routes.get("/compare", this::page);
               config.routes.get("/ui/<path>", this::asset);
               config.routes.exception(ApiException.class, this::apiError);
               config.routes.exception(Exception.class, this::unexpected);
@@ -308,7 +312,17 @@ public final class TraceServer implements AutoCloseable {
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
     Loaded loaded = load(id);
-    json(ctx, g -> JsonViews.trace(g, loaded.entry, loaded.trace, loaded.offset));
+    var shape = TraceShape.read(index.file(id));
+    boolean compact = "compact".equals(ctx.queryParam("form"));
+    json(
+        ctx,
+        g -> {
+          if (compact) {
+            CompactJson.trace(g, loaded.entry, loaded.trace, loaded.offset, shape);
+          } else {
+            JsonViews.trace(g, loaded.entry, loaded.trace, loaded.offset, shape);
+          }
+        });
   }
 
   private void events(Context ctx) throws IOException {

@@ -16,7 +16,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.Select;
 
 /** The UI in headless Chromium against a real server and traces of real runs. */
 class BrowserTest {
@@ -114,24 +113,24 @@ class BrowserTest {
   @Test
   void theListShowsRunsAndFiltersThem() throws Exception {
     driver.get(base + "/");
-    await().atMost(Duration.ofSeconds(20)).until(() -> all("table.runs tbody tr").size() >= 10);
+    await().atMost(Duration.ofSeconds(20)).until(() -> all(".run-row").size() >= 10);
     assertThat(one("#list-summary").getText()).matches("\\d+ runs");
     assertThat(all(".run-name").stream().map(WebElement::getText))
         .contains("big fan out", "weather chat", "alpha", "beta");
     Browser.screenshot(driver, "list");
     one("#run-search").sendKeys("weather");
-    await().atMost(Duration.ofSeconds(10)).until(() -> all("table.runs tbody tr").size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> all(".run-row").size() == 1);
     assertThat(one(".run-name").getText()).isEqualTo("weather chat");
     one("#run-search").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-    await().atMost(Duration.ofSeconds(10)).until(() -> all("table.runs tbody tr").size() >= 10);
-    new Select(one("#status-filter")).selectByValue("FAIL");
+    await().atMost(Duration.ofSeconds(10)).until(() -> all(".run-row").size() >= 10);
+    one("#status-filter input[value=FAIL]").click();
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreException(StaleElementReferenceException.class) // a running run may be redrawn
         .until(
             () ->
-                !all("table.runs tbody tr").isEmpty()
-                    && all("table.runs tbody tr .badge.status").stream()
+                !all(".run-row").isEmpty()
+                    && all(".run-row .badge.status").stream()
                         .allMatch(b -> b.getText().equals("FAIL")));
     assertThat(driver.getCurrentUrl()).contains("status=FAIL");
   }
@@ -268,7 +267,7 @@ class BrowserTest {
           .contains(empty.toAbsolutePath().normalize().toString());
       // a run that starts now appears without a reload
       Fixtures.runMany(empty, 1);
-      await().atMost(Duration.ofSeconds(20)).until(() -> all("table.runs tbody tr").size() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> all(".run-row").size() == 1);
       assertThat(one(".run-name").getText()).isEqualTo("alpha");
     }
   }

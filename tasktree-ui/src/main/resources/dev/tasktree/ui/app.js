@@ -1,5 +1,6 @@
 // Entry point: theme, routing between the runs list and a run view.
 import { clear, h } from './dom.js';
+import { compareView } from './compare.js';
 import { listView } from './list.js';
 import { runView } from './run.js';
 
@@ -36,6 +37,8 @@ function route() {
     }
     const span = new URLSearchParams(location.search).get('span');
     current = runView(app, id, span, { navigate, setCrumbs });
+  } else if (path === '/compare') {
+    current = compareView(app, { navigate, setCrumbs });
   } else {
     current = listView(app, { navigate, setCrumbs });
   }

@@ -1,20 +1,51 @@
-// The runs list: search, status filter, sort, infinite scroll, live refresh, empty state.
+// The runs list: search, status filter (several at once), sort (menu or column headers),
+// a virtualised grid that pages in as it scrolls, whole-row click, live refresh, empty state.
 import { health, listTraces } from './api.js';
 import { append, clear, h } from './dom.js';
 import * as fmt from './format.js';
+import { statusBadge } from './status.js';
 
-const PAGE = 50;
+export { statusBadge };
+
+const PAGE = 200;
+const ROW_HEIGHT = 52;
+const OVERSCAN = 8;
 const STATUSES = ['OK', 'FAIL', 'RUNNING', 'CANCELLED', 'INTERRUPTED', 'UNREADABLE'];
 const SORTS = [
   ['start:desc', 'Newest first'],
   ['start:asc', 'Oldest first'],
   ['duration:desc', 'Longest first'],
+  ['duration:asc', 'Shortest first'],
   ['cost:desc', 'Most expensive first'],
+  ['cost:asc', 'Cheapest first'],
+];
+const COLUMNS = [
+  ['run', 'Run', null],
+  ['start', 'Started', 'start'],
+  ['duration', 'Duration', 'duration'],
+  ['status', 'Status', null],
+  ['spans', 'Spans', null],
+  ['errors', 'Errors', null],
+  ['tokens', 'Tokens', null],
+  ['cost', 'Cost', 'cost'],
 ];
 
-export function statusBadge(status, title) {
-  const s = status || 'UNREADABLE';
-  return h('span', { class: `badge status status-${s.toLowerCase()}`, title: title || s }, s);
+/** The statuses named in a URL's status parameter (comma-separated or repeated), known ones only. */
+function parseStatuses(params) {
+  const out = new Set();
+  for (const value of params.getAll('status')) {
+    for (const s of value.split(',')) {
+      const name = s.trim().toUpperCase();
+      if (STATUSES.includes(name)) out.add(name);
+    }
+  }
+  return out;
+}
+
+function parseSort(params) {
+  const key = (params.get('sort') || 'start').toLowerCase();
+  const order = (params.get('order') || 'desc').toLowerCase();
+  return `${key}:${order}`;
 }
 
 export function listView(root, { navigate, setCrumbs }) {
@@ -23,54 +54,64 @@ export function listView(root, { navigate, setCrumbs }) {
   const params = new URLSearchParams(location.search);
   const state = {
     q: params.get('q') || '',
-    status: params.get('status') || '',
-    sort: `${params.get('sort') || 'start'}:${params.get('order') || 'desc'}`,
+    statuses: parseStatuses(params),
+    sort: parseSort(params),
     cursor: null,
     loading: false,
     done: false,
-    rows: new Map(),
+    items: [],
+    ids: new Map(),
     total: 0,
     generation: 0,
   };
   let destroyed = false;
-  let timer = null;
   let controller = new AbortController();
 
   const search = h('input', {
     type: 'search', id: 'run-search', placeholder: 'Search runs by name or id…',
     value: state.q, 'aria-label': 'Search runs',
   });
-  const status = h('select', { id: 'status-filter', 'aria-label': 'Status' },
-    h('option', { value: '' }, 'All statuses'),
-    STATUSES.map((s) => h('option', { value: s, selected: s === state.status }, s)));
+  const statusBoxes = STATUSES.map((s) => h('input', { type: 'checkbox', name: 'status', value: s, checked: state.statuses.has(s) }));
+  const statusFilter = h('fieldset', { class: 'status-filter', id: 'status-filter' },
+    h('legend', { class: 'sr-only' }, 'Statuses'),
+    h('span', { class: 'muted small', 'aria-hidden': 'true' }, 'Status:'),
+    STATUSES.map((s, i) => h('label', { class: `chip status-chip-${s.toLowerCase()}` }, statusBoxes[i], ` ${s}`)));
   const sort = h('select', { id: 'sort', 'aria-label': 'Sort' },
     SORTS.map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)));
-  const summary = h('span', { class: 'muted', id: 'list-summary' });
-  const body = h('tbody');
-  const table = h('table', { class: 'runs' },
-    h('thead', null, h('tr', null,
-      h('th', null, 'Run'), h('th', null, 'Started'), h('th', { class: 'num' }, 'Duration'),
-      h('th', null, 'Status'), h('th', { class: 'num' }, 'Spans'), h('th', { class: 'num' }, 'Errors'),
-      h('th', { class: 'num', title: 'input / output tokens' }, 'Tokens'), h('th', { class: 'num' }, 'Cost'))),
-    body);
+  if (!SORTS.some(([v]) => v === state.sort)) {
+    sort.appendChild(h('option', { value: state.sort, selected: true }, state.sort));
+  }
+  const summary = h('span', { class: 'muted', id: 'list-summary', 'aria-live': 'polite' });
+  const headCells = COLUMNS.map(([key, label, sortKey]) => {
+    const cell = h('div', { class: `cell c-${key}`, role: 'columnheader' });
+    if (sortKey) {
+      cell.appendChild(h('button', { type: 'button', class: 'sort-head', 'data-sort': sortKey, on: { click: () => sortBy(sortKey) } }, label));
+    } else {
+      cell.textContent = label;
+    }
+    return cell;
+  });
+  const head = h('div', { class: 'runs-head', role: 'row' }, headCells);
+  const body = h('div', { class: 'runs-body', role: 'rowgroup' });
+  const scroller = h('div', { class: 'runs-scroll', id: 'runs-scroll' }, body);
+  const grid = h('div', { class: 'runs', id: 'runs', role: 'table', 'aria-label': 'Runs', 'aria-rowcount': '0' },
+    h('div', { role: 'rowgroup', class: 'runs-headgroup' }, head), scroller);
   const empty = h('div', { class: 'empty', hidden: true });
-  const sentinel = h('div', { class: 'sentinel' });
-  const more = h('button', { type: 'button', class: 'ghost', hidden: true, on: { click: () => loadMore() } }, 'Load more');
   const banner = h('div', { class: 'banner', hidden: true });
 
   root.appendChild(h('section', { class: 'list-view' },
-    h('div', { class: 'toolbar' }, search, status, sort, h('span', { class: 'spacer' }), summary),
-    banner, table, empty, h('div', { class: 'more' }, more), sentinel));
+    h('div', { class: 'toolbar' }, search, statusFilter, sort, h('span', { class: 'spacer' }), summary),
+    banner, grid, empty));
 
   function query(extra) {
     const [sortKey, order] = state.sort.split(':');
-    return { q: state.q, status: state.status, sort: sortKey, order, limit: PAGE, ...extra };
+    return { q: state.q, status: [...state.statuses].join(','), sort: sortKey, order, limit: PAGE, ...extra };
   }
 
   function syncUrl() {
     const p = new URLSearchParams();
     if (state.q) p.set('q', state.q);
-    if (state.status) p.set('status', state.status);
+    if (state.statuses.size) p.set('status', [...state.statuses].join(','));
     const [sortKey, order] = state.sort.split(':');
     if (sortKey !== 'start') p.set('sort', sortKey);
     if (order !== 'desc') p.set('order', order);
@@ -78,35 +119,114 @@ export function listView(root, { navigate, setCrumbs }) {
     history.replaceState(null, '', qs ? `/?${qs}` : '/');
   }
 
-  function row(t) {
-    const tr = h('tr', { 'data-id': t.id, class: t.unreadable ? 'unreadable' : '' });
-    fill(tr, t);
-    return tr;
+  function showSort() {
+    const [key, order] = state.sort.split(':');
+    sort.value = state.sort;
+    for (const cell of headCells) {
+      const button = cell.querySelector('button');
+      const sorted = button && button.dataset.sort === key;
+      if (sorted) cell.setAttribute('aria-sort', order === 'asc' ? 'ascending' : 'descending');
+      else cell.removeAttribute('aria-sort');
+      if (button) button.dataset.arrow = sorted ? (order === 'asc' ? '▲' : '▼') : '';
+    }
   }
 
-  function fill(tr, t) {
-    // A live refresh sends every row again: only a changed run is redrawn (no flicker under the
-    // pointer, no element swapped out from under a click).
+  function sortBy(key) {
+    const [current, order] = state.sort.split(':');
+    state.sort = `${key}:${current === key && order === 'desc' ? 'asc' : 'desc'}`;
+    showSort();
+    syncUrl();
+    reset();
+  }
+
+  // ---- rows (only those on screen exist) ----
+  const rendered = new Map(); // id -> element
+
+  function fill(el, t) {
+    // A live refresh sends rows again: only a changed run is redrawn.
     const signature = JSON.stringify(t);
-    if (tr.dataset.signature === signature) return;
-    tr.dataset.signature = signature;
-    clear(tr);
+    if (el.dataset.signature === signature) return;
+    el.dataset.signature = signature;
+    clear(el);
     const href = `/traces/${encodeURIComponent(t.id)}`;
     const name = t.unreadable ? '(unreadable file)' : t.name;
-    append(tr, 
-      h('td', { class: 'run' },
+    const dash = (v) => (t.unreadable ? '–' : v);
+    append(el,
+      h('div', { class: 'cell c-run', role: 'cell' },
         h('a', { href, 'data-link': true, class: 'run-name' }, name),
-        h('div', { class: 'run-id mono' }, t.id),
-        t.unreadable ? h('div', { class: 'reason' }, t.reason) : null),
-      h('td', { title: t.start },
+        h('div', { class: 'run-id mono' }, t.unreadable ? t.reason : t.id)),
+      h('div', { class: 'cell c-start', role: 'cell', title: t.start },
         h('div', null, fmt.relative(t.start)),
         h('div', { class: 'muted small' }, fmt.absolute(t.start))),
-      h('td', { class: 'num' }, t.unreadable ? '–' : fmt.duration(t.durationUs)),
-      h('td', null, statusBadge(t.status, t.reason)),
-      h('td', { class: 'num' }, t.unreadable ? '–' : fmt.count(t.spanCount)),
-      h('td', { class: `num ${t.errorCount ? 'has-errors' : ''}` }, t.unreadable ? '–' : fmt.count(t.errorCount)),
-      h('td', { class: 'num' }, t.unreadable ? '–' : fmt.tokens(t.inputTokens, t.outputTokens)),
-      h('td', { class: 'num' }, t.unreadable ? '–' : fmt.cost(t.costUsd)));
+      h('div', { class: 'cell c-duration num', role: 'cell' }, dash(fmt.duration(t.durationUs))),
+      h('div', { class: 'cell c-status', role: 'cell' }, statusBadge(t.status, t.reason)),
+      h('div', { class: 'cell c-spans num', role: 'cell' }, dash(fmt.count(t.spanCount))),
+      h('div', { class: `cell c-errors num ${t.errorCount ? 'has-errors' : ''}`, role: 'cell' }, dash(fmt.count(t.errorCount))),
+      h('div', { class: 'cell c-tokens num', role: 'cell' }, dash(fmt.tokens(t.inputTokens, t.outputTokens))),
+      h('div', { class: 'cell c-cost num', role: 'cell' }, dash(fmt.cost(t.costUsd))));
+  }
+
+  function rowElement(t) {
+    let el = rendered.get(t.id);
+    if (!el) {
+      el = h('div', { class: `run-row ${t.unreadable ? 'unreadable' : ''}`, role: 'row', 'data-id': t.id });
+      rendered.set(t.id, el);
+    }
+    fill(el, t);
+    return el;
+  }
+
+  let frame = 0;
+  function schedule() {
+    if (frame || destroyed) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      renderWindow();
+    });
+  }
+
+  function renderWindow() {
+    const top = scroller.scrollTop;
+    const height = scroller.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(state.items.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    body.style.height = `${state.items.length * ROW_HEIGHT}px`;
+    grid.setAttribute('aria-rowcount', String(state.total + 1));
+    const keep = new Set();
+    for (let i = first; i < last; i++) {
+      const t = state.items[i];
+      const el = rowElement(t);
+      el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+      el.setAttribute('aria-rowindex', String(i + 2));
+      keep.add(t.id);
+      if (el.parentNode !== body) body.appendChild(el);
+    }
+    for (const [id, el] of rendered) {
+      if (!keep.has(id)) {
+        el.remove();
+        rendered.delete(id);
+      }
+    }
+    // Page in before the end of what is loaded comes on screen.
+    if (!state.done && !state.loading && last >= state.items.length - OVERSCAN * 4) loadMore();
+  }
+
+  // Whole-row click opens the run (the name stays a real link: middle-click, ctrl-click, copy).
+  body.addEventListener('click', (e) => {
+    if (e.target.closest('a') || e.button !== 0) return;
+    if (window.getSelection && String(window.getSelection()).length) return; // selecting text
+    const row = e.target.closest('.run-row');
+    if (row) navigate(`/traces/${encodeURIComponent(row.dataset.id)}`);
+  });
+  scroller.addEventListener('scroll', schedule, { passive: true });
+  window.addEventListener('resize', schedule);
+
+  function add(t, atTop) {
+    if (state.ids.has(t.id)) return false;
+    state.ids.set(t.id, t);
+    if (atTop) state.items.unshift(t);
+    else state.items.push(t);
+    return true;
   }
 
   function showSummary(page) {
@@ -117,10 +237,10 @@ export function listView(root, { navigate, setCrumbs }) {
   }
 
   async function showEmpty() {
-    const filtered = state.q || state.status;
+    const filtered = state.q || state.statuses.size;
     clear(empty);
     empty.hidden = false;
-    table.hidden = true;
+    grid.hidden = true;
     if (filtered) {
       append(empty, h('h2', null, 'No runs match'), h('p', null, 'Clear the search or the status filter to see every run.'));
       return;
@@ -131,7 +251,7 @@ export function listView(root, { navigate, setCrumbs }) {
     } catch (e) {
       // keep the default
     }
-    append(empty, 
+    append(empty,
       h('h2', null, 'No runs yet'),
       h('p', null, 'This server shows the trace files in ', h('code', null, dir),
         '. Runs appear here as soon as they start — no reload needed.'),
@@ -143,6 +263,11 @@ export function listView(root, { navigate, setCrumbs }) {
         h('code', null, 'java -jar tasktree-trace-server.jar --trace-dir .traces')));
   }
 
+  function showRows() {
+    empty.hidden = true;
+    grid.hidden = false;
+  }
+
   async function reset() {
     controller.abort();
     controller = new AbortController();
@@ -150,8 +275,11 @@ export function listView(root, { navigate, setCrumbs }) {
     state.cursor = null;
     state.done = false;
     state.loading = false;
-    state.rows.clear();
-    clear(body);
+    state.items = [];
+    state.ids.clear();
+    for (const el of rendered.values()) el.remove();
+    rendered.clear();
+    scroller.scrollTop = 0;
     await loadMore();
   }
 
@@ -163,20 +291,11 @@ export function listView(root, { navigate, setCrumbs }) {
       const page = await listTraces(query({ cursor: state.cursor }), controller.signal);
       if (generation !== state.generation) return;
       showSummary(page);
-      for (const t of page.items) {
-        if (state.rows.has(t.id)) continue;
-        const tr = row(t);
-        state.rows.set(t.id, tr);
-        body.appendChild(tr);
-      }
+      for (const t of page.items) add(t, false);
       state.cursor = page.nextCursor;
       state.done = !page.nextCursor;
-      more.hidden = state.done;
-      if (state.rows.size === 0) await showEmpty();
-      else {
-        empty.hidden = true;
-        table.hidden = false;
-      }
+      if (state.items.length === 0) await showEmpty();
+      else showRows();
     } catch (e) {
       if (e.name !== 'AbortError') {
         banner.hidden = false;
@@ -185,8 +304,7 @@ export function listView(root, { navigate, setCrumbs }) {
     } finally {
       if (generation === state.generation) state.loading = false;
     }
-    // Keep filling while the sentinel is still on screen.
-    if (!state.done && isVisible(sentinel)) loadMore();
+    if (generation === state.generation) schedule();
   }
 
   // Live refresh: the first page is fetched again; rows update in place, new runs appear on top.
@@ -194,35 +312,35 @@ export function listView(root, { navigate, setCrumbs }) {
     if (destroyed || state.loading || document.hidden) return;
     const generation = state.generation;
     try {
-      const page = await listTraces(query({}), controller.signal);
+      const page = await listTraces(query({ limit: 50 }), controller.signal);
       if (generation !== state.generation || destroyed) return;
       showSummary(page);
       const newestFirst = state.sort === 'start:desc';
-      let anchor = body.firstChild;
+      const fresh = [];
       for (const t of page.items) {
-        const existing = state.rows.get(t.id);
-        if (existing) {
-          fill(existing, t);
-          anchor = existing.nextSibling;
-        } else if (newestFirst || state.rows.size === 0) {
-          const tr = row(t);
-          state.rows.set(t.id, tr);
-          body.insertBefore(tr, anchor);
-          tr.classList.add('fresh');
+        const known = state.ids.get(t.id);
+        if (known) {
+          const at = state.items.indexOf(known);
+          state.items[at] = t;
+          state.ids.set(t.id, t);
+        } else if (newestFirst || state.items.length === 0) {
+          fresh.push(t);
         }
       }
-      if (state.rows.size > 0) {
-        empty.hidden = true;
-        table.hidden = false;
+      if (fresh.length) {
+        for (let i = fresh.length - 1; i >= 0; i--) add(fresh[i], true);
+        // Keep what the reader looks at in place when rows arrive above it.
+        if (scroller.scrollTop > 0) scroller.scrollTop += fresh.length * ROW_HEIGHT;
+      }
+      if (state.items.length > 0) showRows();
+      renderWindow();
+      for (const t of fresh) {
+        const el = rendered.get(t.id);
+        if (el) el.classList.add('fresh');
       }
     } catch (e) {
       // a failed refresh is retried on the next tick
     }
-  }
-
-  function isVisible(el) {
-    const r = el.getBoundingClientRect();
-    return r.top < window.innerHeight + 200;
   }
 
   let debounce = null;
@@ -234,29 +352,27 @@ export function listView(root, { navigate, setCrumbs }) {
       reset();
     }, 250);
   });
-  status.addEventListener('change', () => {
-    state.status = status.value;
+  statusFilter.addEventListener('change', () => {
+    state.statuses = new Set(statusBoxes.filter((b) => b.checked).map((b) => b.value));
     syncUrl();
     reset();
   });
   sort.addEventListener('change', () => {
     state.sort = sort.value;
+    showSort();
     syncUrl();
     reset();
   });
-  const observer = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) loadMore();
-  }, { rootMargin: '200px' });
-  observer.observe(sentinel);
-  timer = setInterval(refresh, 2000);
+  const timer = setInterval(refresh, 2000);
   const tick = setInterval(() => {
     // keep relative times fresh
-    for (const tr of state.rows.values()) {
-      const cell = tr.children[1];
+    for (const el of rendered.values()) {
+      const cell = el.children[1];
       if (cell && cell.title) cell.firstChild.textContent = fmt.relative(cell.title);
     }
   }, 30000);
 
+  showSort();
   reset();
   search.focus();
 
@@ -264,9 +380,9 @@ export function listView(root, { navigate, setCrumbs }) {
     destroy() {
       destroyed = true;
       controller.abort();
-      observer.disconnect();
       clearInterval(timer);
       clearInterval(tick);
+      window.removeEventListener('resize', schedule);
     },
   };
 }

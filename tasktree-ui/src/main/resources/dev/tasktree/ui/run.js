@@ -1,13 +1,16 @@
 // The run view: header totals, a virtualised tree + waterfall, the detail panel, search within the
 // run, filters, keyboard navigation and live updates over Server-Sent Events.
 import { getTrace, traceEvents } from './api.js';
-import { append, clear, h, highlighted } from './dom.js';
-import { renderDetail } from './detail.js';
+import { append, clear, h } from './dom.js';
+import { renderDetail, updateDetailClock } from './detail.js';
 import * as fmt from './format.js';
-import { statusBadge } from './list.js';
-import { ATTEMPT, COST, INDEX, INPUT_TOKENS, isError, isLlm, OUTPUT_TOKENS, TraceModel } from './model.js';
+import { isError, isLlm, TraceModel } from './model.js';
+import { renderRunHeader } from './run-header.js';
+import { legend } from './status.js';
+import { createTimeline } from './timeline.js';
+import { treeKeys } from './tree-keys.js';
+import { cssSafe, fillTiming, renderRow, ROW } from './tree-row.js';
 
-const ROW = 28;
 const OVERSCAN = 12;
 const BIG_GROUP = 20;
 
@@ -42,9 +45,15 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
   const llmOnly = h('input', { type: 'checkbox', id: 'llm-only' });
   const expandAll = h('button', { type: 'button', id: 'expand-all' }, 'Expand all');
   const collapseAll = h('button', { type: 'button', id: 'collapse-all' }, 'Collapse all');
-  const axis = h('div', { class: 'axis' });
-  const rows = h('div', { class: 'rows', role: 'tree', 'aria-label': 'Spans' });
-  const scroller = h('div', { class: 'tree-scroll', tabindex: '0', id: 'tree' }, rows);
+  const timeline = createTimeline(() => schedule());
+  const rows = h('div', { class: 'rows', role: 'presentation' });
+  const noMatch = h('div', { class: 'no-match muted', id: 'no-match', hidden: true }, 'No matching spans.');
+  // The focusable element is the tree: keyboard focus stays on it, the selected row is its
+  // active descendant.
+  const scroller = h('div', { class: 'tree-scroll', tabindex: '0', id: 'tree', role: 'tree', 'aria-label': 'Spans', 'aria-multiselectable': 'false' }, rows, noMatch);
+  const announcer = h('div', { class: 'sr-only', id: 'announcer', 'aria-live': 'polite', role: 'status' });
+  const critical = h('input', { type: 'checkbox', id: 'critical-path' });
+  let criticalSet = null;
   const detail = h('aside', { class: 'detail-panel', id: 'detail' }, h('div', { class: 'muted empty-detail' }, 'Select a span to see its details.'));
 
   function layout() {
@@ -55,46 +64,24 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
         searchBox, prevBtn, nextBtn, matchCount,
         h('label', { class: 'check' }, errorsOnly, ' Errors only'),
         h('label', { class: 'check' }, llmOnly, ' LLM only'),
+        h('label', { class: 'check', title: 'The chain of spans that decided when the run ended' }, critical, ' Critical path'),
+        timeline.controls,
         h('span', { class: 'spacer' }), expandAll, collapseAll),
+      legend(), announcer,
       h('div', { class: 'split' },
         h('div', { class: 'tree-pane' },
-          h('div', { class: 'tree-head' }, h('div', null, 'Span'), h('div', { class: 'num' }, 'Duration'), axis),
+          h('div', { class: 'tree-head minimap-row' }, h('div', null), h('div', null), timeline.minimap),
+          h('div', { class: 'tree-head' }, h('div', null, 'Span'), h('div', { class: 'num' }, 'Duration'), timeline.axis),
           scroller),
         detail));
   }
 
   function renderHeader() {
-    const s = model.summary;
-    clear(header);
-    append(header, 
-      h('div', { class: 'run-title' },
-        h('h1', null, s.name ?? id),
-        statusBadge(s.status),
-        model.running() ? h('span', { class: 'badge live', id: 'live-badge' }, 'LIVE') : null),
-      h('div', { class: 'run-id mono muted' }, id),
-      h('div', { class: 'totals' },
-        total('Started', fmt.absolute(s.start), fmt.relative(s.start)),
-        total('Duration', fmt.duration(model.running() ? model.endUs() - model.startUs : s.durationUs)),
-        total('Spans', fmt.count(s.spanCount)),
-        total('Errors', fmt.count(s.errorCount), null, s.errorCount ? 'has-errors' : ''),
-        total('Tokens', fmt.tokens(s.inputTokens, s.outputTokens), 'input / output'),
-        total('Cost', fmt.cost(s.costUsd)),
-        s.corruptLines ? total('Skipped lines', fmt.count(s.corruptLines), 'lines that could not be read') : null));
-  }
-
-  function total(label, value, hint, cls) {
-    return h('div', { class: `total ${cls || ''}`, title: hint || '' },
-      h('div', { class: 'total-label' }, label), h('div', { class: 'total-value' }, value));
+    renderRunHeader(header, model, id);
   }
 
   function renderAxis() {
-    clear(axis);
-    const span = model.endUs() - model.startUs;
-    for (const f of [0, 0.25, 0.5, 0.75]) {
-      const tick = h('span', { class: 'tick' }, fmt.duration(span * f));
-      tick.style.left = `${f * 100}%`;
-      axis.appendChild(tick);
-    }
+    timeline.render(model);
   }
 
   // ---- visible rows ----
@@ -121,15 +108,26 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     }
     const out = [];
     const stack = [...model.roots].reverse();
+    positions = new Map();
+    model.roots.forEach((r, i) => positions.set(r.id, [i + 1, model.roots.length]));
     while (stack.length) {
       const s = stack.pop();
       if (shown && !shown.has(s.id)) continue;
       out.push(s);
       const open = filtering ? !collapsed.has(s.id) || shown.has(s.id) && !keep(s) : !collapsed.has(s.id);
-      if (open) for (let i = s.children.length - 1; i >= 0; i--) stack.push(s.children[i]);
+      if (!open) continue;
+      const kids = model.kids(s);
+      for (let i = kids.length - 1; i >= 0; i--) {
+        positions.set(kids[i].id, [i + 1, kids.length]);
+        stack.push(kids[i]);
+      }
     }
     visible = out;
     rows.style.height = `${visible.length * ROW}px`;
+    noMatch.hidden = visible.length > 0;
+    noMatch.textContent = filters.errors && filters.llm ? 'No failed LLM spans in this run.'
+      : filters.errors ? 'No matching spans: this run has no errors.'
+        : filters.llm ? 'No matching spans: this run has no LLM calls.' : 'No spans.';
   }
 
   function schedule() {
@@ -140,60 +138,62 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     });
   }
 
+  const rowView = {
+    get model() { return model; },
+    kids: (s) => model.kids(s),
+    open: (s) => !collapsed.has(s.id),
+    get selected() { return selected; },
+    get matchSet() { return matchSet; },
+    get current() { return matchIndex >= 0 ? matches[matchIndex] : null; },
+    get needle() { return needle; },
+    get critical() { return criticalSet; },
+    winStart: 0,
+    winUs: 1,
+    setSize: (s) => (positions.get(s.id) || [1, 1])[1],
+    posInSet: (s) => (positions.get(s.id) || [1, 1])[0],
+    onToggle: (s) => toggleSpan(s),
+    onSelect: (s) => select(s, false),
+  };
+  let positions = new Map();
+  const rowCache = new Map(); // span id -> {el, sig} of the rows on screen
+
   function renderRows() {
     if (!model) return;
     const top = scroller.scrollTop;
     const height = scroller.clientHeight || 600;
     const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
     const last = Math.min(visible.length, Math.ceil((top + height) / ROW) + OVERSCAN);
-    const startUs = model.startUs;
-    const totalUs = model.endUs() - startUs;
-    const nowUs = Date.now() * 1000;
-    clear(rows);
+    const win = timeline.window(model);
+    rowView.winStart = win.start;
+    rowView.winUs = win.us;
+    // Rows already on screen are kept (moved, not rebuilt) unless what they show changed.
+    const wanted = new Map();
     for (let i = first; i < last; i++) {
       const s = visible[i];
-      rows.appendChild(row(s, i, startUs, totalUs, nowUs));
+      const sig = [s.status, s.endUs, s.logs.length, selected === s, matchSet.has(s.id), rowView.current === s,
+        criticalSet ? criticalSet.has(s.id) : false, collapsed.has(s.id), model.kids(s).length, needle,
+        win.start, win.us, model.summary.status, positions.get(s.id)].join('|');
+      const cached = rowCache.get(s.id);
+      const reuse = cached && cached.sig === sig;
+      const el = reuse ? cached.el : renderRow(rowView, s, i);
+      if (reuse && s.endUs === null) fillTiming(rowView, s, el); // a running span's clock moves on
+      rowCache.set(s.id, { el, sig });
+      el.style.transform = `translateY(${i * ROW}px)`;
+      wanted.set(s.id, el);
     }
-  }
-
-  function row(s, i, startUs, totalUs, nowUs) {
-    const end = s.endUs ?? nowUs;
-    const dur = Math.max(0, end - s.startUs);
-    const hasKids = s.children.length > 0;
-    const open = hasKids && !collapsed.has(s.id);
-    const a = s.attributes;
-    const classes = ['row', `st-${s.status.toLowerCase()}`];
-    if (selected === s) classes.push('selected');
-    if (matchSet.has(s.id)) classes.push('match');
-    if (matchIndex >= 0 && matches[matchIndex] === s) classes.push('current');
-    const el = h('div', {
-      class: classes.join(' '), role: 'treeitem', 'data-span-id': s.id, 'aria-level': s.depth + 1,
-      'aria-expanded': hasKids ? String(open) : null, 'aria-selected': String(selected === s),
-    });
-    el.style.top = `${i * ROW}px`;
-    const toggle = h('span', { class: `toggle ${hasKids ? '' : 'leaf'}`, title: hasKids ? (open ? 'Collapse' : `Expand (${s.children.length})`) : null },
-      hasKids ? (open ? '▾' : '▸') : '');
-    if (hasKids) toggle.addEventListener('click', (e) => { e.stopPropagation(); toggleSpan(s); });
-    const label = h('div', { class: 'cell-name' });
-    label.style.paddingLeft = `${s.depth * 16 + 4}px`;
-    append(label, 
-      toggle,
-      h('span', { class: `badge kind kind-${s.kind.toLowerCase().replace(/[^a-z]/g, '')}` }, s.kind),
-      h('span', { class: 'name' }, highlighted(s.name, matchSet.has(s.id) ? needle : '')),
-      a[ATTEMPT] !== undefined ? h('span', { class: 'badge attempt', title: 'attempt / iteration' }, `#${Number(a[ATTEMPT]) + 1}`) : null,
-      a[INDEX] !== undefined ? h('span', { class: 'badge attempt', title: 'item index' }, `[${a[INDEX]}]`) : null,
-      hasKids && !open ? h('span', { class: 'muted small' }, ` ${s.children.length} children`) : null,
-      isLlm(s) ? h('span', { class: 'llm-usage muted small' },
-        `${fmt.count(a[INPUT_TOKENS] ?? 0)}→${fmt.count(a[OUTPUT_TOKENS] ?? 0)} tok`, a[COST] ? ` · ${fmt.cost(Number(a[COST]))}` : '') : null,
-      s.error ? h('span', { class: 'err-dot', title: s.error.type }, '!') : null);
-    const bar = h('div', { class: 'bar', title: `${fmt.duration(dur)} at +${fmt.duration(s.startUs - startUs)}` });
-    bar.style.left = `${((s.startUs - startUs) / totalUs) * 100}%`;
-    bar.style.width = `${Math.max((dur / totalUs) * 100, 0.15)}%`;
-    append(el, label,
-      h('div', { class: 'cell-dur num' }, s.endUs === null ? `${fmt.duration(dur)}…` : fmt.duration(dur)),
-      h('div', { class: 'cell-wf' }, bar));
-    el.addEventListener('click', () => select(s, false));
-    return el;
+    for (const [spanId, entry] of rowCache) {
+      if (wanted.get(spanId) !== entry.el) rowCache.delete(spanId);
+    }
+    for (const child of [...rows.children]) if (wanted.get(child.dataset.spanId) !== child) child.remove();
+    let cursor = rows.firstChild;
+    for (const el of wanted.values()) {
+      if (el === cursor) cursor = cursor.nextSibling;
+      else rows.insertBefore(el, cursor);
+    }
+    // The selected row is the tree's active descendant while it is rendered.
+    const active = selected && visible.indexOf(selected) >= first && visible.indexOf(selected) < last;
+    if (active) scroller.setAttribute('aria-activedescendant', `row-${cssSafe(selected.id)}`);
+    else scroller.removeAttribute('aria-activedescendant');
   }
 
   function toggleSpan(s, open) {
@@ -208,11 +208,15 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
 
   // ---- selection ----
   function select(s, scroll = true) {
+    const changed = selected !== s;
     selected = s;
     const url = new URL(location.href);
-    url.searchParams.set('span', s.id);
+    if (s.ghost) url.searchParams.delete('span');
+    else url.searchParams.set('span', s.id);
     history.replaceState(null, '', url.pathname + url.search);
     renderDetailPanel();
+    // Another span starts at its title, not wherever the previous one was scrolled to.
+    if (changed) detail.scrollTop = 0;
     if (scroll) scrollTo(s);
     schedule();
     if (document.activeElement !== searchBox) scroller.focus({ preventScroll: true });
@@ -275,36 +279,14 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
   }
 
   // ---- keyboard ----
-  function onKey(e) {
-    if (!model) return;
-    const i = selected ? visible.indexOf(selected) : -1;
-    const go = (j) => { if (visible[j]) select(visible[j]); };
-    switch (e.key) {
-      case 'ArrowDown': go(Math.min(visible.length - 1, i + 1)); break;
-      case 'ArrowUp': go(Math.max(0, i - 1)); break;
-      case 'Home': go(0); break;
-      case 'End': go(visible.length - 1); break;
-      case 'PageDown': go(Math.min(visible.length - 1, i + Math.floor(scroller.clientHeight / ROW))); break;
-      case 'PageUp': go(Math.max(0, i - Math.floor(scroller.clientHeight / ROW))); break;
-      case 'ArrowRight':
-        if (!selected) go(0);
-        else if (selected.children.length && collapsed.has(selected.id)) toggleSpan(selected, true);
-        else if (selected.children.length) go(i + 1);
-        break;
-      case 'ArrowLeft':
-        if (!selected) break;
-        if (selected.children.length && !collapsed.has(selected.id)) toggleSpan(selected, false);
-        else if (selected.parent) select(selected.parent);
-        break;
-      case 'Enter': case ' ':
-        if (selected && selected.children.length) toggleSpan(selected);
-        break;
-      case 'n': step(1); break;
-      case 'N': step(-1); break;
-      default: return;
-    }
-    e.preventDefault();
-  }
+  const onKey = treeKeys({
+    get model() { return model; },
+    get selected() { return selected; },
+    get visible() { return visible; },
+    pageRows: () => Math.floor(scroller.clientHeight / ROW),
+    isCollapsed: (span) => collapsed.has(span.id),
+    select, toggle: toggleSpan, step, timeline,
+  });
 
   function onGlobalKey(e) {
     if (e.key === '/' && document.activeElement !== searchBox && !(e.target instanceof HTMLInputElement)) {
@@ -330,12 +312,16 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       if (event.type === 'trace_end' || event.type === 'stale' || event.type === 'reset') {
         source.close();
         source = null;
-        if (event.type === 'trace_end') model.apply(event);
+        if (event.type === 'trace_end') {
+          model.apply(event);
+          announce(`Run finished: ${event.status}`);
+        }
         reload();
         return;
       }
       const s = model.apply(event);
       if (s && event.type === 'start') {
+        newSpans++;
         if (s.parent) autoCollapse(s.parent);
         if (needle && model.searchText(s).includes(needle)) { matches.push(s); matchSet.add(s.id); updateCount(); }
       }
@@ -346,8 +332,25 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     source.onerror = () => {
       // EventSource reconnects by itself with Last-Event-ID; nothing to do.
     };
-    liveTimer = setInterval(() => { if (model.running()) { renderHeader(); renderAxis(); schedule(); } }, 1000);
+    liveTimer = setInterval(() => {
+      if (!model.running()) return;
+      renderHeader();
+      renderAxis();
+      schedule();
+      if (selected) updateDetailClock(detail, model, selected);
+      if (newSpans) {
+        announce(`${newSpans} new span${newSpans === 1 ? '' : 's'}`);
+        newSpans = 0;
+      }
+    }, 1000);
   }
+
+  let newSpans = 0;
+  function announce(text) {
+    announcer.textContent = text;
+  }
+
+
 
   let dirtyFrame = 0;
   function dirty() {
@@ -367,7 +370,9 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       if (destroyed) return;
       const keepId = selected ? selected.id : null;
       model = new TraceModel(trace);
+      rowCache.clear();
       selected = keepId ? model.spans.get(keepId) || null : null;
+      if (criticalSet) criticalSet = model.criticalPath();
       if (needle) runSearch();
       computeVisible();
       renderHeader();
@@ -396,6 +401,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     }
     if (destroyed) return;
     model = new TraceModel(trace);
+    performance.mark('tt:model');
     document.title = `${model.summary.name} · TaskTree`;
     for (const s of model.spans.values()) autoCollapse(s);
     layout();
@@ -408,7 +414,12 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       select(target);
     }
     renderRows();
+    performance.mark('tt:rendered');
     scroller.addEventListener('scroll', schedule, { passive: true });
+    scroller.addEventListener('wheel', (e) => {
+      const wf = scroller.querySelector('.cell-wf');
+      if (wf) timeline.wheel(e, wf.getBoundingClientRect());
+    }, { passive: false });
     window.addEventListener('resize', schedule);
     scroller.addEventListener('keydown', onKey);
     document.addEventListener('keydown', onGlobalKey);
@@ -430,6 +441,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
     prevBtn.addEventListener('click', () => { if (searchBox.value.trim().toLowerCase() !== needle) runSearch(); step(-1); });
     errorsOnly.addEventListener('change', () => { filters.errors = errorsOnly.checked; computeVisible(); schedule(); });
     llmOnly.addEventListener('change', () => { filters.llm = llmOnly.checked; computeVisible(); schedule(); });
+    critical.addEventListener('change', () => { criticalSet = critical.checked ? model.criticalPath() : null; schedule(); });
     expandAll.addEventListener('click', () => {
       for (const s of model.spans.values()) if (s.children.length) touched.add(s.id);
       collapsed.clear();
@@ -437,7 +449,7 @@ export function runView(root, id, initialSpan, { setCrumbs }) {
       schedule();
     });
     collapseAll.addEventListener('click', () => {
-      for (const s of model.spans.values()) if (s.children.length) { collapsed.add(s.id); touched.add(s.id); }
+      for (const s of model.spans.values()) if (model.kids(s).length) { collapsed.add(s.id); touched.add(s.id); }
       computeVisible();
       schedule();
     });

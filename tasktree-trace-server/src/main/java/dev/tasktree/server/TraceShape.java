@@ -1,0 +1,57 @@
+package dev.tasktree.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.trace.TraceJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The static shape of a trace's tree (format v2: the {@code shape} field of the first line), read
+ * straight from the file so the UI can show nodes that never ran. A v1 trace has none.
+ */
+final class TraceShape {
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = TraceJson.newMapper();
+
+  /** A first line longer than this is not searched for a shape (the trace still opens). */
+  static final int MAX_FIRST_LINE = 8 << 20;
+
+  private TraceShape() {}
+
+  /**
+   * The shape of the trace in {@code file}, or null when its first line has none, is not JSON, or
+   * is longer than {@link #MAX_FIRST_LINE}.
+   *
+   * @throws IOException when the file cannot be read
+   */
+  static JsonNode read(Path file) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[8192];
+      int n;
+      outer:
+      while ((n = in.read(buffer)) > 0) {
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            line.write(buffer, 0, i);
+            break outer;
+          }
+        }
+        line.write(buffer, 0, n);
+        if (line.size() > MAX_FIRST_LINE) {
+          return null;
+        }
+      }
+    }
+    try {
+      JsonNode first = JSON.readTree(line.toByteArray());
+      JsonNode shape = first == null ? null : first.get("shape");
+      return shape != null && shape.isObject() ? shape : null;
+    } catch (IOException e) {
+      return null; // the reader reports a bad first line; the shape is just absent
+    }
+  }
+}
