@@ -22,8 +22,21 @@ public final class Backoff {
   private final double multiplier;
   private final Duration max;
   private final double jitter;
+  private final Duration suggestedDelayCap;
+
+  /** How long a failure's {@link SuggestsRetryDelay suggested delay} is honoured at most. */
+  public static final Duration DEFAULT_SUGGESTED_DELAY_CAP = Duration.ofSeconds(30);
 
   private Backoff(List<Duration> steps, double multiplier, Duration max, double jitter) {
+    this(steps, multiplier, max, jitter, DEFAULT_SUGGESTED_DELAY_CAP);
+  }
+
+  private Backoff(
+      List<Duration> steps,
+      double multiplier,
+      Duration max,
+      double jitter,
+      Duration suggestedDelayCap) {
     for (Duration step : steps) {
       if (step.isNegative()) {
         throw new IllegalArgumentException("backoff delays must not be negative: " + step);
@@ -39,6 +52,10 @@ public final class Backoff {
     this.multiplier = multiplier;
     this.max = max;
     this.jitter = jitter;
+    if (suggestedDelayCap.isNegative()) {
+      throw new IllegalArgumentException("the suggested-delay cap must not be negative");
+    }
+    this.suggestedDelayCap = suggestedDelayCap;
   }
 
   /** Retry at once. */
@@ -69,7 +86,37 @@ public final class Backoff {
    * drawn from the run's random source.
    */
   public Backoff withJitter(double fraction) {
-    return new Backoff(steps, multiplier, max, fraction);
+    return new Backoff(steps, multiplier, max, fraction, suggestedDelayCap);
+  }
+
+  /**
+   * This backoff, honouring a failure's {@link SuggestsRetryDelay suggested delay} (such as an HTTP
+   * {@code Retry-After}) up to {@code cap}; {@code Duration.ZERO} ignores suggestions. Default 30
+   * s.
+   *
+   * @throws IllegalArgumentException when {@code cap} is negative
+   */
+  public Backoff withSuggestedDelayCap(Duration cap) {
+    return new Backoff(
+        steps, multiplier, max, jitter, java.util.Objects.requireNonNull(cap, "cap"));
+  }
+
+  /**
+   * The delay before retry number {@code retry} after a failure with data {@code failure}: this
+   * backoff's delay, or the failure's suggested delay (capped) when that is longer.
+   */
+  public Duration delay(int retry, Random random, Object failure) {
+    Duration delay = delay(retry, random);
+    if (failure instanceof SuggestsRetryDelay hint) {
+      Duration suggested = hint.suggestedRetryDelay().orElse(Duration.ZERO);
+      if (suggested.compareTo(suggestedDelayCap) > 0) {
+        suggested = suggestedDelayCap;
+      }
+      if (suggested.compareTo(delay) > 0) {
+        return suggested;
+      }
+    }
+    return delay;
   }
 
   /** The delay before retry number {@code retry} (0 = before the second try). */

@@ -1,5 +1,8 @@
 package dev.tasktree;
 
+import dev.tasktree.node.Breaker;
+import dev.tasktree.node.Budget;
+import dev.tasktree.node.Bulkhead;
 import dev.tasktree.node.Cache;
 import dev.tasktree.node.Call;
 import dev.tasktree.node.Condition;
@@ -8,12 +11,14 @@ import dev.tasktree.node.Failure;
 import dev.tasktree.node.ForceFail;
 import dev.tasktree.node.ForceOk;
 import dev.tasktree.node.Gather;
+import dev.tasktree.node.Hedge;
 import dev.tasktree.node.Invert;
 import dev.tasktree.node.Log;
 import dev.tasktree.node.Parallel;
 import dev.tasktree.node.ParseJson;
 import dev.tasktree.node.Race;
 import dev.tasktree.node.RandomSelector;
+import dev.tasktree.node.RateLimit;
 import dev.tasktree.node.RepeatWhile;
 import dev.tasktree.node.Retry;
 import dev.tasktree.node.Returning;
@@ -549,6 +554,46 @@ public final class TreeBuilder<B> {
    */
   public TreeBuilder<B> wrap(Around<B> around) {
     return add(Wrap.spec(around));
+  }
+
+  /**
+   * Runs the child only while {@code breaker} lets it; an open breaker fails at once with {@link
+   * CircuitOpenException}. See {@link dev.tasktree.node.Breaker}.
+   */
+  public TreeBuilder<B> breaker(CircuitBreaker breaker) {
+    return add(Breaker.spec(breaker));
+  }
+
+  /**
+   * Runs the child within {@code limiter}'s rate, or fails with {@link RateLimitedException}. See
+   * {@link dev.tasktree.node.RateLimit}.
+   */
+  public TreeBuilder<B> rateLimit(RateLimiter limiter) {
+    return add(RateLimit.spec(limiter));
+  }
+
+  /**
+   * Runs the child with {@code budget} in scope: metered calls that would not fit fail with {@link
+   * BudgetExceededException} before they are sent. See {@link dev.tasktree.node.Budget}.
+   */
+  public TreeBuilder<B> budget(BudgetPolicy budget) {
+    return add(Budget.spec(budget));
+  }
+
+  /**
+   * Runs the child and, when no attempt answered OK after the policy's delay, another attempt
+   * beside it; the first OK wins and the others are cancelled. See {@link dev.tasktree.node.Hedge}.
+   */
+  public TreeBuilder<B> hedge(HedgePolicy policy) {
+    return add(Hedge.spec(policy));
+  }
+
+  /**
+   * Runs the child in one of {@code policy}'s slots, shared by all runs in the process, or fails
+   * with {@link BulkheadFullException}. See {@link dev.tasktree.node.Bulkhead}.
+   */
+  public TreeBuilder<B> bulkhead(BulkheadPolicy policy) {
+    return add(Bulkhead.spec(policy));
   }
 
   // ---------------------------------------------------------------- structure

@@ -40,6 +40,7 @@ public final class BenchMain {
     run("trace server", ServerFigures::run, report, quick);
     run("LLM node", LlmFigures::run, report, quick);
     run("Redis", RedisFigures::run, report, quick);
+    run("fleet resilience", ResilienceFigures::run, report, quick);
     System.out.println();
     System.out.printf(
         Locale.ROOT,

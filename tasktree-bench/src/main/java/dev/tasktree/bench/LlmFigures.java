@@ -32,7 +32,11 @@ import java.util.concurrent.FutureTask;
 final class LlmFigures {
 
   private static final String MODEL = "bench";
-  private static final String GOAL = "≤ 0.5 ms added at the median";
+
+  /** What the node may add over a raw call (issue 11), untraced; a traced call writes a trace. */
+  private static final double GOAL_US = 20;
+
+  private static final double TRACED_GOAL_US = 500;
 
   private LlmFigures() {}
 
@@ -47,7 +51,7 @@ final class LlmFigures {
   private record Medians(double raw, double node, int rounds) {}
 
   static void run(Report report, boolean quick) throws Exception {
-    int warmUp = quick ? 300 : 1_000;
+    int warmUp = quick ? 300 : 4_000; // the node path has more code for the JIT than the raw call
     int rounds = quick ? 300 : 2_000;
     Path traceDir = Files.createTempDirectory("tasktree-bench-llm");
     try (ScriptedLlmServer server = ScriptedLlmServer.start();
@@ -67,19 +71,19 @@ final class LlmFigures {
       int settle = 50;
       Medians virtual =
           onVirtualThread(() -> measure(server, provider, tree, untraced, settle, rounds));
-      add(report, "caller on a virtual thread, tracing off", virtual);
+      add(report, "caller on a virtual thread, tracing off", virtual, GOAL_US);
       Medians platform = measure(server, provider, tree, untraced, settle, rounds);
-      add(report, "caller on a platform thread, tracing off", platform);
+      add(report, "caller on a platform thread, tracing off", platform, GOAL_US);
       Medians tracedVirtual =
           onVirtualThread(() -> measure(server, provider, tree, traced, settle, rounds));
       writer.flush(Duration.ofMinutes(1));
-      add(report, "caller on a virtual thread, tracing to JSONL", tracedVirtual);
+      add(report, "caller on a virtual thread, tracing to JSONL", tracedVirtual, TRACED_GOAL_US);
     } finally {
       BenchFiles.deleteTree(traceDir);
     }
   }
 
-  private static void add(Report report, String label, Medians m) {
+  private static void add(Report report, String label, Medians m, double goalMicros) {
     double addedMs = (m.node() - m.raw()) / 1e6;
     report.add(
         new Figure(
@@ -89,8 +93,8 @@ final class LlmFigures {
             f("node %.0f µs, %+.0f µs added", m.node() / 1e3, addedMs * 1e3),
             f("raw openai-java %.0f µs", m.raw() / 1e3),
             f("%.2f×", m.node() / m.raw()),
-            GOAL,
-            Figure.yesNo(addedMs <= 0.5)));
+            f("≤ %.0f µs added at the median", goalMicros),
+            Figure.yesNo(addedMs * 1e3 <= goalMicros)));
   }
 
   private static Medians measure(
@@ -100,12 +104,6 @@ final class LlmFigures {
       RunOptions options,
       int warmUp,
       int rounds) {
-    ChatCompletionCreateParams raw =
-        ChatCompletionCreateParams.builder()
-            .model(MODEL)
-            .addSystemMessage("Be brief.")
-            .addUserMessage("hi")
-            .build();
     long[] rawNanos = new long[rounds];
     long[] nodeNanos = new long[rounds];
     for (int i = -warmUp; i < rounds; i++) {
@@ -114,11 +112,11 @@ final class LlmFigures {
       long rawTime;
       long nodeTime;
       if (rawFirst) {
-        rawTime = timeRaw(provider, raw);
+        rawTime = timeRaw(provider);
         nodeTime = timeNode(tree, options);
       } else {
         nodeTime = timeNode(tree, options);
-        rawTime = timeRaw(provider, raw);
+        rawTime = timeRaw(provider);
       }
       if (i >= 0) {
         rawNanos[i] = rawTime;
@@ -134,8 +132,18 @@ final class LlmFigures {
         Samples.of(rawNanos).medianNanos(), Samples.of(nodeNanos).medianNanos(), rounds);
   }
 
-  private static long timeRaw(LlmProvider provider, ChatCompletionCreateParams raw) {
+  /**
+   * One raw call as a user writes it: the request is built from the same messages, then sent (the
+   * node builds its request per call too, so building is part of both sides).
+   */
+  private static long timeRaw(LlmProvider provider) {
     long t0 = System.nanoTime();
+    ChatCompletionCreateParams raw =
+        ChatCompletionCreateParams.builder()
+            .model(MODEL)
+            .addSystemMessage("Be brief.")
+            .addUserMessage("hi")
+            .build();
     ChatCompletion completion = provider.sdkClient().chat().completions().create(raw);
     long t1 = System.nanoTime();
     if (completion.choices().size() != 1) {

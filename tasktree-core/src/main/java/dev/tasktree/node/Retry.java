@@ -20,9 +20,10 @@ import java.util.Map;
  * at once when a failure does not match the policy's {@code retryIf} (which sees the FAIL data: for
  * a thrown exception, the exception). Each try is its own child span with {@code tasktree.attempt}
  * (0-based); the span records {@code attempts}. Between tries it waits the policy's {@code Backoff}
- * delay, never after the last try; a cancelled Retry stops waiting at once. Inside a try, {@code
- * NodeContext.attempt()} is the try's number (1 for the first) and {@code lastFailure()} the
- * previous try's failure.
+ * delay — or, when the failure's data is a {@code SuggestsRetryDelay} (an HTTP 429's {@code
+ * Retry-After}), the suggested delay if longer, up to the backoff's cap — never after the last try;
+ * a cancelled Retry stops waiting at once. Inside a try, {@code NodeContext.attempt()} is the try's
+ * number (1 for the first) and {@code lastFailure()} the previous try's failure.
  *
  * @param <B> the blackboard type
  */
@@ -89,7 +90,7 @@ public final class Retry<B> extends Step<B> {
         frame.log(LogLevel.INFO, "not retrying: the failure does not match retryIf");
         return result;
       }
-      Duration delay = policy.backoff().delay(attempt, frame.random());
+      Duration delay = policy.backoff().delay(attempt, frame.random(), result.data());
       if (!delay.isZero()) {
         Thread.sleep(delay);
       }

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The README's main command: runs the eight examples — against a real OpenAI-compatible endpoint
+ * The README's main command: runs the nine examples — against a real OpenAI-compatible endpoint
  * when one is configured, else against the scripted server — prints one line per example, writes
  * the traces to {@code .traces} and serves the trace UI on {@code http://127.0.0.1:8000} until
  * Ctrl-C. {@code --help} lists the options.
@@ -63,7 +63,12 @@ public final class Demo {
           new Example(
               "plain-workflow",
               "Sequence, When/OrElse, RepeatWhile, ParseJson, WriteBlackboard; no LLM",
-              PlainWorkflow::run));
+              PlainWorkflow::run),
+          new Example(
+              "resilient-calls",
+              "a breaker opens on a failing model and the chain falls through; a hedge cuts the"
+                  + " tail",
+              ResilientCalls::run));
 
   static final String USAGE =
       """

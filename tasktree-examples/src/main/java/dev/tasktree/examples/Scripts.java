@@ -72,6 +72,16 @@ final class Scripts {
 
     // 7 terminable job: each chapter takes 250 ms; the signal arrives after two
     server.script("writer", text("A chapter drafted.").usage(30, 60).delay(Duration.ofMillis(250)));
+    installResilience(server);
+  }
+
+  static void installResilience(ScriptedLlmServer server) {
+    // 9 resilience: the primary is down; the backup's first answer is slow, the hedge's is fast
+    server.script("resilient-primary", error(503, "The engine is currently overloaded."));
+    server.script(
+        "resilient-backup",
+        text("(never seen: the hedge's attempt answers first)").usage(14, 9).delay(seconds(5)),
+        text("So that all of them stop calling a provider that is down, at once.").usage(14, 13));
   }
 
   private static Duration seconds(long s) {

@@ -50,26 +50,26 @@ class DemoTest {
     List<String> lines = printed().lines().toList();
     assertThat(lines.getFirst()).startsWith("LLM: no OPENAI_BASE_URL or OPENAI_API_KEY set");
     assertThat(lines.get(1)).startsWith("Store: in memory");
-    List<String> results = lines.stream().filter(l -> l.matches("\\[\\d/8] .*")).toList();
-    assertThat(results).hasSize(8);
-    for (int i = 0; i < 8; i++) {
+    List<String> results = lines.stream().filter(l -> l.matches("\\[\\d/9] .*")).toList();
+    assertThat(results).hasSize(9);
+    for (int i = 0; i < 9; i++) {
       Example example = Demo.EXAMPLES.get(i);
       assertThat(results.get(i))
           .matches(
               "\\["
                   + (i + 1)
-                  + "/8] "
+                  + "/9] "
                   + example.name()
                   + " +OK +.+ +\\d+\\.\\d\\d s +\\d+ tok +\\$\\d\\.\\d{6} +\\d{8}T\\S+");
     }
     assertThat(results.get(5)).contains("run 1 miss, run 2 hit");
     assertThat(results.get(6)).contains("stopped: kept 2 of 8 chapters");
-    assertThat(lines.getLast()).startsWith("8 of 8 examples OK. Traces in ");
+    assertThat(lines.getLast()).startsWith("9 of 9 examples OK. Traces in ");
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
       files = list.filter(p -> p.toString().endsWith(".jsonl")).toList();
     }
-    assertThat(files).hasSize(9); // the cached call runs twice
+    assertThat(files).hasSize(12); // the cached call runs twice, the resilient calls three times
     for (Path file : files) {
       assertThat(new TraceReader().read(file).summary().status()).isEqualTo(Status.OK);
     }
@@ -134,7 +134,7 @@ class DemoTest {
         .isEqualTo(
             "Cannot reach Redis (connection refused). Start Redis, fix TASKTREE_REDIS_URL, or"
                 + " unset it to use the in-memory store.\n");
-    assertThat(printed()).doesNotContain("[1/8]");
+    assertThat(printed()).doesNotContain("[1/9]");
   }
 
   @Test
@@ -197,7 +197,7 @@ class DemoTest {
           .asString()
           .startsWith("Cannot serve the trace UI on 127.0.0.1:" + port + " (")
           .endsWith("Stop it, pass --port N, or --no-serve.");
-      assertThat(printed()).doesNotContain("[1/8]");
+      assertThat(printed()).doesNotContain("[1/9]");
     }
   }
 

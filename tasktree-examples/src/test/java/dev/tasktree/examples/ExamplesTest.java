@@ -281,4 +281,24 @@ class ExamplesTest {
             LlmError.class,
             e -> assertThat(e.category()).isEqualTo(LlmError.Category.SERVER_ERROR));
   }
+
+  @Test
+  void resilientCallsOpenTheBreakerOnAFailingPrimaryAndHedgeTheBackupsSlowAnswer()
+      throws Exception {
+    Example.Outcome outcome = ResilientCalls.run(session);
+
+    assertThat(outcome.result().isOk()).isTrue();
+    assertThat(outcome.answer())
+        .isEqualTo(
+            "run 1: breaker closed, hedge won by attempt 2; run 2: breaker closed (closed->open),"
+                + " hedge won by attempt 1; run 3: breaker refused, hedge won by attempt 1");
+    // two requests reached the failing primary, none after the breaker opened
+    assertThat(server.requests("resilient-primary")).hasSize(2);
+    // the backup: run 1's slow attempt and its hedge, then one call in each later run
+    assertThat(server.requests("resilient-backup")).hasSize(4);
+    Trace last = session.trace(outcome.traceId());
+    Span breaker = last.spansOfKind("Breaker").getFirst();
+    assertThat(breaker.children()).isEmpty();
+    assertThat(breaker.error().type()).isEqualTo("dev.tasktree.CircuitOpenException");
+  }
 }

@@ -5,14 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.core.JsonValue;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
+import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageParam;
+import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionSystemMessageParam;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
 import java.util.ArrayList;
@@ -25,16 +31,31 @@ final class ChatRequests {
 
   private ChatRequests() {}
 
-  /** The structured-output request: the schema, its name, and whether strict mode applies. */
-  record OutputFormat(String name, ObjectNode schema, boolean strict) {}
+  /**
+   * The node-level request options beyond {@link LlmParams}.
+   *
+   * @param output the structured output asked for, or null
+   * @param jsonSchemaFormat whether to send {@code output} as a response format (else it went into
+   *     the messages as an instruction)
+   * @param toolChoice {@code tool_choice}, or null for the server's default
+   * @param parallelToolCalls {@code parallel_tool_calls}, or null for the server's default
+   * @param choices {@code n}, or 1 (not sent)
+   * @param stream whether to stream (with {@code stream_options.include_usage})
+   */
+  record Options(
+      StructuredOutput output,
+      boolean jsonSchemaFormat,
+      ToolChoice toolChoice,
+      Boolean parallelToolCalls,
+      int choices,
+      boolean stream) {}
 
   static <B> ChatCompletionCreateParams build(
       String model,
       LlmParams params,
       List<Message> conversation,
       List<ToolSpec<B>> tools,
-      OutputFormat output,
-      boolean stream) {
+      Options options) {
     ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(model);
     List<ChatCompletionMessageParam> messages = new ArrayList<>(conversation.size());
     for (Message m : conversation) {
@@ -71,21 +92,45 @@ final class ChatRequests {
                       .build())
               .build());
     }
-    if (output != null) {
+    StructuredOutput output = options.output();
+    if (output != null && options.jsonSchemaFormat() && output.format() == null) {
+      b.responseFormat(ResponseFormatJsonObject.builder().build());
+    } else if (output != null && options.jsonSchemaFormat()) {
+      StructuredOutput.Format format = output.format();
       b.responseFormat(
           ResponseFormatJsonSchema.builder()
               .jsonSchema(
                   ResponseFormatJsonSchema.JsonSchema.builder()
-                      .name(output.name())
-                      .strict(output.strict())
+                      .name(format.name())
+                      .strict(format.strict())
                       .schema(
                           ResponseFormatJsonSchema.JsonSchema.Schema.builder()
-                              .additionalProperties(fields(output.schema()))
+                              .additionalProperties(fields(format.schema()))
                               .build())
                       .build())
               .build());
     }
-    if (stream) {
+    if (options.toolChoice() != null && !tools.isEmpty()) {
+      ToolChoice choice = options.toolChoice();
+      b.toolChoice(
+          choice.toolName() == null
+              ? ChatCompletionToolChoiceOption.ofAuto(
+                  ChatCompletionToolChoiceOption.Auto.of(choice.mode()))
+              : ChatCompletionToolChoiceOption.ofNamedToolChoice(
+                  ChatCompletionNamedToolChoice.builder()
+                      .function(
+                          ChatCompletionNamedToolChoice.Function.builder()
+                              .name(choice.toolName())
+                              .build())
+                      .build()));
+    }
+    if (options.parallelToolCalls() != null && !tools.isEmpty()) {
+      b.parallelToolCalls(options.parallelToolCalls());
+    }
+    if (options.choices() > 1) {
+      b.n(options.choices());
+    }
+    if (options.stream()) {
       b.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
     }
     for (Map.Entry<String, Object> extra : params.extraBody().entrySet()) {
@@ -101,7 +146,11 @@ final class ChatRequests {
               ChatCompletionSystemMessageParam.builder().content(m.content()).build());
       case Message.USER ->
           ChatCompletionMessageParam.ofUser(
-              ChatCompletionUserMessageParam.builder().content(m.content()).build());
+              m.parts().isEmpty()
+                  ? ChatCompletionUserMessageParam.builder().content(m.content()).build()
+                  : ChatCompletionUserMessageParam.builder()
+                      .contentOfArrayOfContentParts(parts(m))
+                      .build());
       case Message.TOOL ->
           ChatCompletionMessageParam.ofTool(
               ChatCompletionToolMessageParam.builder()
@@ -128,6 +177,29 @@ final class ChatRequests {
         yield ChatCompletionMessageParam.ofAssistant(a.build());
       }
     };
+  }
+
+  private static List<ChatCompletionContentPart> parts(Message m) {
+    List<ChatCompletionContentPart> parts = new ArrayList<>(m.parts().size() + 1);
+    if (m.content() != null) {
+      parts.add(
+          ChatCompletionContentPart.ofText(
+              ChatCompletionContentPartText.builder().text(m.content()).build()));
+    }
+    for (ContentPart part : m.parts()) {
+      parts.add(
+          part.textValue() != null
+              ? ChatCompletionContentPart.ofText(
+                  ChatCompletionContentPartText.builder().text(part.textValue()).build())
+              : ChatCompletionContentPart.ofImageUrl(
+                  ChatCompletionContentPartImage.builder()
+                      .imageUrl(
+                          ChatCompletionContentPartImage.ImageUrl.builder()
+                              .url(part.imageUrlValue())
+                              .build())
+                      .build()));
+    }
+    return parts;
   }
 
   private static Map<String, JsonValue> fields(ObjectNode object) {

@@ -11,7 +11,13 @@ import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 
-/** Turns what a model call threw into an {@link LlmError} a tree can act on. */
+/**
+ * Turns what a model call threw into an {@link LlmError} a tree can act on. The provider's error
+ * {@code code} and {@code type} decide the category first — also for an error event inside an HTTP
+ * 200 stream — and the HTTP status only when they say nothing known. Every provider text is passed
+ * through {@link KeyRedactor}. The table in docs/llm.md ("How failures are categorised") lists
+ * these rules; {@code FailureTableTest} checks that it matches.
+ */
 final class ErrorMapping {
 
   private ErrorMapping() {}
@@ -21,75 +27,150 @@ final class ErrorMapping {
       return new LlmError(Category.CANCELLED, 0, "the call was cancelled", model, null);
     }
     if (error instanceof OpenAIServiceException e) {
-      return fromStatus(e, model);
+      return fromService(e, model);
     }
     if (error instanceof MissingApiKeyException e) {
       return new LlmError(Category.AUTH, 0, e.getMessage(), model, null);
     }
+    if (error instanceof ModelTurn.IncompleteStreamException e) {
+      return new LlmError(Category.IO, 0, e.getMessage(), model, null, null, e.partialText());
+    }
     if (isTimeout(error)) {
-      return new LlmError(
-          Category.TIMEOUT, 0, "request timed out: " + describe(error), model, null);
+      return io(Category.TIMEOUT, "request timed out: ", error, model);
     }
     if (error instanceof OpenAIInvalidDataException
-        || error instanceof ModelTurn.MalformedReplyException) {
-      return new LlmError(Category.IO, 0, "unreadable response: " + describe(error), model, null);
-    }
-    if (hasCause(error, com.fasterxml.jackson.core.JsonProcessingException.class)) {
-      return new LlmError(Category.IO, 0, "unreadable response: " + describe(error), model, null);
+        || error instanceof ModelTurn.MalformedReplyException
+        || hasCause(error, com.fasterxml.jackson.core.JsonProcessingException.class)) {
+      return io(Category.IO, "unreadable response: ", error, model);
     }
     if (error instanceof OpenAIException
         || error instanceof UncheckedIOException
         || error instanceof IOException
         || hasCause(error, IOException.class)) {
-      return new LlmError(Category.IO, 0, describe(error), model, null);
+      return io(Category.IO, "", error, model);
     }
-    return new LlmError(Category.IO, 0, "unexpected failure: " + describe(error), model, null);
+    return io(Category.IO, "unexpected failure: ", error, model);
   }
 
-  private static LlmError fromStatus(OpenAIServiceException e, String model) {
+  private static LlmError io(Category category, String prefix, Throwable error, String model) {
+    return new LlmError(category, 0, KeyRedactor.redact(prefix + describe(error)), model, null);
+  }
+
+  private static LlmError fromService(OpenAIServiceException e, String model) {
     int status = e.statusCode();
-    String code = e.code().orElse(null);
-    String message = bodyMessage(e);
-    String lower = (message + " " + code).toLowerCase(Locale.ROOT);
-    Category category;
-    if (status == 429) {
-      category = Category.RATE_LIMITED;
-    } else if (status == 401 || status == 403) {
-      category = Category.AUTH;
-    } else if (status == 408) {
-      category = Category.TIMEOUT;
-    } else if (status >= 500) {
-      category = Category.SERVER_ERROR;
-    } else if ("context_length_exceeded".equals(code)
-        || lower.contains("context length")
-        || lower.contains("context window")
-        || lower.contains("maximum context")) {
-      category = Category.CONTEXT_LENGTH;
-    } else if (status < 400) {
-      category = Category.IO; // an error event inside a 200 stream
-    } else {
-      category = Category.BAD_REQUEST;
+    JsonNode body = errorObject(e);
+    String code = text(body, "code");
+    if (code == null) {
+      code = e.code().orElse(null);
     }
-    return new LlmError(category, status, message, model, code);
+    String type = text(body, "type");
+    if (type == null) {
+      type = e.type().orElse(null);
+    }
+    String message = text(body, "message");
+    if (message == null) {
+      message = e.getMessage();
+    }
+    Category category = fromCode(code, type, message);
+    if (category == null) {
+      category = fromStatus(status);
+    }
+    RateLimits limits = RateLimitHeaders.read(e.headers());
+    return new LlmError(
+        category,
+        status,
+        KeyRedactor.redact(message),
+        model,
+        KeyRedactor.redact(code),
+        limits,
+        null);
   }
 
-  /** The provider's {@code error.message} when the body has one, else the exception's message. */
-  private static String bodyMessage(OpenAIServiceException e) {
+  /** The category the provider's code, type or message names; null when none is known. */
+  static Category fromCode(String code, String type, String message) {
+    String c = lower(code) + " " + lower(type);
+    if (c.contains("insufficient_quota") || c.contains("quota_exceeded")) {
+      return Category.QUOTA_EXCEEDED;
+    }
+    String t = lower(type);
+    if (c.contains("rate_limit")
+        || c.contains("too_many_requests")
+        || t.equals("requests")
+        || t.equals("tokens")) {
+      return Category.RATE_LIMITED;
+    }
+    if (c.contains("api_key")
+        || c.contains("authentication")
+        || c.contains("unauthorized")
+        || c.contains("permission")
+        || c.contains("forbidden")) {
+      return Category.AUTH;
+    }
+    String m = lower(message);
+    if (c.contains("context_length")
+        || m.contains("context length")
+        || m.contains("context window")
+        || m.contains("maximum context")) {
+      return Category.CONTEXT_LENGTH;
+    }
+    if (c.contains("content_filter") || c.contains("content_policy")) {
+      return Category.REFUSAL;
+    }
+    if (c.contains("timeout")) {
+      return Category.TIMEOUT;
+    }
+    if (c.contains("server_error")
+        || c.contains("internal_error")
+        || c.contains("overloaded")
+        || c.contains("service_unavailable")) {
+      return Category.SERVER_ERROR;
+    }
+    if (c.contains("invalid_request") || c.contains("not_found") || c.contains("bad_request")) {
+      return Category.BAD_REQUEST;
+    }
+    return null;
+  }
+
+  /** The category of an HTTP status alone (200: an unknown error event inside a stream). */
+  static Category fromStatus(int status) {
+    if (status == 429) {
+      return Category.RATE_LIMITED;
+    }
+    if (status == 401 || status == 403) {
+      return Category.AUTH;
+    }
+    if (status == 408) {
+      return Category.TIMEOUT;
+    }
+    if (status >= 400 && status < 500) {
+      return Category.BAD_REQUEST;
+    }
+    return Category.SERVER_ERROR;
+  }
+
+  /** The error object of the body: {@code body.error}, or the body itself (stream events). */
+  private static JsonNode errorObject(OpenAIServiceException e) {
     try {
       JsonNode body = e.body().convert(JsonNode.class);
-      if (body != null) {
-        JsonNode message = body.path("error").path("message");
-        if (message.isTextual()) {
-          return message.asText();
-        }
-        if (body.path("message").isTextual()) {
-          return body.path("message").asText();
-        }
+      if (body == null) {
+        return null;
       }
-    } catch (RuntimeException ignored) {
-      // fall back to the exception's own message
+      return body.path("error").isObject() ? body.path("error") : body;
+    } catch (RuntimeException unreadable) {
+      return null;
     }
-    return e.getMessage();
+  }
+
+  private static String text(JsonNode node, String field) {
+    if (node == null) {
+      return null;
+    }
+    JsonNode value = node.get(field);
+    return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
+  }
+
+  private static String lower(String s) {
+    return s == null ? "" : s.toLowerCase(Locale.ROOT);
   }
 
   private static boolean isTimeout(Throwable error) {

@@ -36,6 +36,10 @@ final class GenAi {
   static final String ITERATIONS = "tasktree.llm.iterations";
   static final String CALLS = "tasktree.llm.calls";
   static final String HTTP_STATUS = "tasktree.llm.http_status";
+  static final String PARTIAL_TEXT = "tasktree.llm.partial_text";
+  static final String REASONING = "tasktree.llm.reasoning";
+  static final String TOOL_CHOICE = "tasktree.llm.tool_choice";
+  static final String CHOICE_COUNT = "gen_ai.request.choice.count";
 
   private GenAi() {}
 }

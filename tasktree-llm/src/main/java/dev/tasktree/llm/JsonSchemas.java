@@ -3,48 +3,181 @@ package dev.tasktree.llm;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.github.victools.jsonschema.generator.CustomDefinition;
+import com.github.victools.jsonschema.generator.Option;
+import com.github.victools.jsonschema.generator.OptionPreset;
+import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
+import com.github.victools.jsonschema.generator.SchemaVersion;
+import com.github.victools.jsonschema.module.jackson.JacksonModule;
 import dev.tasktree.trace.TraceJson;
-import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * JSON schemas for Java types (records, enums, lists, maps, primitives, Optional) and a checker for
- * the subset of JSON Schema they use (type, enum, properties, required, additionalProperties,
- * items).
+ * JSON schemas for Java types — records, enums, lists, maps, strings, numbers, booleans, Optional,
+ * generic types such as {@code List<Contact>} — generated with victools jsonschema-generator (as
+ * openai-java's own structured outputs are), configured for OpenAI's strict mode: every property
+ * required, {@code Optional} ones nullable, no additional properties, declaration order kept,
+ * {@link Param} descriptions and names applied.
  */
 final class JsonSchemas {
 
   /** The mapper that binds tool arguments and structured output (Optional-aware). */
   static final ObjectMapper MAPPER = TraceJson.newMapper().registerModule(new Jdk8Module());
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final SchemaGenerator GENERATOR = generator();
 
   private JsonSchemas() {}
 
-  /** A generated schema; {@code strict} when every property is required (OpenAI strict mode). */
+  /** A generated schema; {@code strict} when OpenAI's strict mode accepts it. */
   record Generated(ObjectNode schema, boolean strict) {}
 
   /** The schema of {@code type}; throws IllegalArgumentException for unsupported types. */
   static Generated of(Type type) {
-    Generator g = new Generator();
-    ObjectNode schema = g.schema(type, new HashSet<>(), type.getTypeName());
-    return new Generated(schema, g.strict);
+    Class<?> raw = raw(type);
+    if (raw == Object.class && type != Object.class
+        || Map.class.isAssignableFrom(raw) && !(type instanceof ParameterizedType)) {
+      throw new IllegalArgumentException(type.getTypeName() + ": raw type needs type arguments");
+    }
+    if (Map.class.isAssignableFrom(raw)
+        && raw(((ParameterizedType) type).getActualTypeArguments()[0]) != String.class) {
+      throw new IllegalArgumentException(type.getTypeName() + ": map keys must be String");
+    }
+    if (raw == Optional.class && type instanceof ParameterizedType p) {
+      return of(p.getActualTypeArguments()[0]);
+    }
+    ObjectNode schema;
+    try {
+      schema = GENERATOR.generateSchema(type);
+    } catch (UnsupportedTypeException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          type.getTypeName() + ": no JSON schema: " + e.getMessage(), e);
+    }
+    schema.remove("$schema");
+    if (schema.has("$defs")) {
+      throw new IllegalArgumentException(
+          type.getTypeName() + ": recursive or repeated types are not supported");
+    }
+    return new Generated(schema, isStrict(schema));
+  }
+
+  private static SchemaGenerator generator() {
+    SchemaGeneratorConfigBuilder config =
+        new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
+            .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
+            .with(Option.FLATTENED_ENUMS)
+            .with(Option.INLINE_ALL_SCHEMAS)
+            .with(new JacksonModule());
+    config.forTypesInGeneral().withPropertySorter((a, b) -> 0);
+    config
+        .forTypesInGeneral()
+        .withCustomDefinitionProvider(
+            (javaType, context) -> {
+              Class<?> c = javaType.getErasedType();
+              if (javaType.isInstanceOf(JsonNode.class) || c == Object.class) {
+                return new CustomDefinition(context.getGeneratorConfig().createObjectNode());
+              }
+              if (!supported(c)) {
+                throw new UnsupportedTypeException(
+                    "unsupported type "
+                        + javaType.getTypeName()
+                        + " (use records, enums, lists, sets, arrays, maps, strings, numbers,"
+                        + " booleans, Optional, JsonNode)");
+              }
+              return null;
+            });
+    config
+        .forTypesInGeneral()
+        .withAdditionalPropertiesResolver(
+            scope ->
+                scope.getType().isInstanceOf(Map.class)
+                    ? scope.getTypeParameterFor(Map.class, 1)
+                    : null);
+    config.forFields().withRequiredCheck(field -> true);
+    config
+        .forFields()
+        .withNullableCheck(field -> field.getType().isInstanceOf(Optional.class) ? true : null);
+    config
+        .forFields()
+        .withDescriptionResolver(
+            field -> {
+              Param p = field.getAnnotationConsideringFieldAndGetter(Param.class);
+              return p == null || p.value().isEmpty() ? null : p.value();
+            });
+    config
+        .forFields()
+        .withPropertyNameOverrideResolver(
+            field -> {
+              Param p = field.getAnnotationConsideringFieldAndGetter(Param.class);
+              return p == null || p.name().isEmpty() ? null : p.name();
+            });
+    return new SchemaGenerator(config.build());
+  }
+
+  /** Types with a JSON shape this module binds reliably (no arbitrary classes such as Thread). */
+  private static boolean supported(Class<?> c) {
+    return c.isPrimitive()
+        || c.isRecord()
+        || c.isEnum()
+        || c.isArray()
+        || c == String.class
+        || c == Character.class
+        || c == Boolean.class
+        || Number.class.isAssignableFrom(c)
+        || java.util.Collection.class.isAssignableFrom(c)
+        || Map.class.isAssignableFrom(c)
+        || c == Optional.class;
+  }
+
+  /** A type the generator met that has no schema here. */
+  private static final class UnsupportedTypeException extends RuntimeException {
+    UnsupportedTypeException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Whether OpenAI's strict mode accepts {@code schema}: an object at the root, and every object
+   * with all its properties required and no additional properties; no untyped ({@code {}}) parts.
+   */
+  static boolean isStrict(JsonNode schema) {
+    return "object".equals(schema.path("type").asText()) && strictAll(schema);
+  }
+
+  private static boolean strictAll(JsonNode schema) {
+    if (!schema.isObject()) {
+      return true;
+    }
+    if (schema.isEmpty()) {
+      return false;
+    }
+    JsonNode properties = schema.get("properties");
+    if (properties != null) {
+      JsonNode required = schema.path("required");
+      if (required.size() != properties.size()
+          || !schema.path("additionalProperties").isBoolean()
+          || schema.path("additionalProperties").asBoolean()) {
+        return false;
+      }
+      for (Iterator<JsonNode> it = properties.elements(); it.hasNext(); ) {
+        if (!strictAll(it.next())) {
+          return false;
+        }
+      }
+    }
+    if (schema.path("additionalProperties").isObject()) {
+      return false;
+    }
+    return !schema.has("items") || strictAll(schema.get("items"));
   }
 
   /** Whether {@code type} is {@code Optional<...>} (an optional parameter or component). */
@@ -67,213 +200,7 @@ final class JsonSchemas {
     return MAPPER.convertValue(value, javaType);
   }
 
-  static final class Generator {
-    boolean strict = true;
-
-    ObjectNode schema(Type type, Set<Class<?>> inProgress, String where) {
-      Class<?> raw = raw(type);
-      ObjectNode node = NODES.objectNode();
-      if (raw == String.class || raw == char.class || raw == Character.class) {
-        return node.put("type", "string");
-      }
-      if (raw == boolean.class || raw == Boolean.class) {
-        return node.put("type", "boolean");
-      }
-      if (raw == int.class
-          || raw == long.class
-          || raw == short.class
-          || raw == byte.class
-          || raw == Integer.class
-          || raw == Long.class
-          || raw == Short.class
-          || raw == Byte.class
-          || raw == BigInteger.class) {
-        return node.put("type", "integer");
-      }
-      if (raw == double.class
-          || raw == float.class
-          || raw == Double.class
-          || raw == Float.class
-          || raw == BigDecimal.class) {
-        return node.put("type", "number");
-      }
-      if (raw.isEnum()) {
-        node.put("type", "string");
-        ArrayNode values = node.putArray("enum");
-        for (Object constant : raw.getEnumConstants()) {
-          values.add(((Enum<?>) constant).name());
-        }
-        return node;
-      }
-      if (raw == Optional.class) {
-        return schema(typeArgument(type, 0, where), inProgress, where);
-      }
-      if (raw.isArray() || Collection.class.isAssignableFrom(raw)) {
-        Type item =
-            type instanceof GenericArrayType g
-                ? g.getGenericComponentType()
-                : raw.isArray() ? raw.getComponentType() : typeArgument(type, 0, where);
-        node.put("type", "array");
-        node.set("items", schema(item, inProgress, where + "[]"));
-        return node;
-      }
-      if (Map.class.isAssignableFrom(raw)) {
-        Type key = typeArgument(type, 0, where);
-        if (raw(key) != String.class) {
-          throw new IllegalArgumentException(where + ": map keys must be String, got " + key);
-        }
-        strict = false;
-        node.put("type", "object");
-        node.set("additionalProperties", schema(typeArgument(type, 1, where), inProgress, where));
-        return node;
-      }
-      if (raw == JsonNode.class || raw == Object.class) {
-        strict = false;
-        return node;
-      }
-      if (raw.isRecord()) {
-        if (!inProgress.add(raw)) {
-          throw new IllegalArgumentException(where + ": recursive type " + raw.getName());
-        }
-        node.put("type", "object");
-        ObjectNode properties = node.putObject("properties");
-        ArrayNode required = NODES.arrayNode();
-        for (RecordComponent component : raw.getRecordComponents()) {
-          String name = name(component);
-          ObjectNode property =
-              schema(component.getGenericType(), inProgress, where + "." + component.getName());
-          Param p = component.getAnnotation(Param.class);
-          if (p != null && !p.value().isEmpty()) {
-            property.put("description", p.value());
-          }
-          properties.set(name, property);
-          if (isOptional(component.getGenericType())) {
-            strict = false;
-          } else {
-            required.add(name);
-          }
-        }
-        node.set("required", required);
-        node.put("additionalProperties", false);
-        inProgress.remove(raw);
-        return node;
-      }
-      throw new IllegalArgumentException(
-          where
-              + ": unsupported type "
-              + type.getTypeName()
-              + " (use records, enums, lists, maps, strings, numbers, booleans, Optional)");
-    }
-  }
-
-  private static Type typeArgument(Type type, int index, String where) {
-    if (type instanceof ParameterizedType p) {
-      return p.getActualTypeArguments()[index];
-    }
-    throw new IllegalArgumentException(where + ": raw type " + type.getTypeName() + " needs type");
-  }
-
   static Class<?> raw(Type type) {
-    return switch (type) {
-      case Class<?> c -> c;
-      case ParameterizedType p -> (Class<?>) p.getRawType();
-      case GenericArrayType g ->
-          java.lang.reflect.Array.newInstance(raw(g.getGenericComponentType()), 0).getClass();
-      default -> Object.class;
-    };
-  }
-
-  // ---- validation ----
-
-  /** The ways {@code value} breaks {@code schema} (empty when it fits), with JSON paths. */
-  static List<String> validate(JsonNode schema, JsonNode value) {
-    List<String> errors = new ArrayList<>();
-    check(schema, value, "$", errors);
-    return errors;
-  }
-
-  private static void check(JsonNode schema, JsonNode value, String path, List<String> errors) {
-    if (schema == null || !schema.isObject() || errors.size() >= 10) {
-      return;
-    }
-    JsonNode type = schema.get("type");
-    if (type != null && !typeMatches(type, value)) {
-      errors.add(path + ": expected " + type.asText(type.toString()) + ", got " + kind(value));
-      return;
-    }
-    JsonNode allowed = schema.get("enum");
-    if (allowed != null && allowed.isArray()) {
-      boolean found = false;
-      for (JsonNode option : allowed) {
-        found |= option.equals(value);
-      }
-      if (!found) {
-        errors.add(path + ": " + value + " is not one of " + allowed);
-      }
-    }
-    if (value.isObject()) {
-      JsonNode required = schema.get("required");
-      if (required != null) {
-        for (JsonNode name : required) {
-          if (!value.has(name.asText())) {
-            errors.add(path + ": missing required property '" + name.asText() + "'");
-          }
-        }
-      }
-      JsonNode properties = schema.path("properties");
-      JsonNode additional = schema.get("additionalProperties");
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        String childPath = path + "." + field.getKey();
-        if (properties.has(field.getKey())) {
-          check(properties.get(field.getKey()), field.getValue(), childPath, errors);
-        } else if (additional != null && additional.isBoolean() && !additional.asBoolean()) {
-          errors.add(path + ": unexpected property '" + field.getKey() + "'");
-        } else if (additional != null && additional.isObject()) {
-          check(additional, field.getValue(), childPath, errors);
-        }
-      }
-    }
-    if (value.isArray() && schema.has("items")) {
-      int i = 0;
-      for (JsonNode item : value) {
-        check(schema.get("items"), item, path + "[" + i++ + "]", errors);
-      }
-    }
-  }
-
-  private static boolean typeMatches(JsonNode type, JsonNode value) {
-    if (type.isArray()) {
-      for (JsonNode t : type) {
-        if (typeMatches(t, value)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return switch (type.asText()) {
-      case "string" -> value.isTextual();
-      case "integer" -> value.isIntegralNumber() || (value.isNumber() && value.asDouble() % 1 == 0);
-      case "number" -> value.isNumber();
-      case "boolean" -> value.isBoolean();
-      case "object" -> value.isObject();
-      case "array" -> value.isArray();
-      case "null" -> value.isNull();
-      default -> true;
-    };
-  }
-
-  private static String kind(JsonNode value) {
-    if (value.isNull()) {
-      return "null";
-    }
-    if (value.isTextual()) {
-      return "string";
-    }
-    if (value.isNumber()) {
-      return "number";
-    }
-    return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return MAPPER.getTypeFactory().constructType(type).getRawClass();
   }
 }

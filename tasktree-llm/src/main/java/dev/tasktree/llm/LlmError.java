@@ -1,40 +1,72 @@
 package dev.tasktree.llm;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tasktree.SuggestsRetryDelay;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Why an LLM node failed: the {@code FAIL} data of {@link LlmNode}. The {@link Category} lets a
  * tree act on it — a Selector falls through to the next model, a Retry retries only what is
- * {@linkplain #retryable() retryable}:
+ * transient:
  *
  * <pre>{@code
- * .retry(RetryPolicy.tries(3).retryIf(LlmError::isRetryable))
+ * .retry(RetryPolicy.tries(3).retryIf(LlmError::isTransient))
  * }</pre>
  *
+ * <p>A Retry also honours the provider's {@code Retry-After} ({@link #suggestedRetryDelay()}, up to
+ * the backoff's cap).
+ *
  * @param category what kind of failure
- * @param status the HTTP status, or 0 when there was no HTTP answer
- * @param message a human-readable reason (never contains the API key)
+ * @param status the HTTP status, or 0 when there was no HTTP answer (200 for an error event inside
+ *     a stream)
+ * @param message a human-readable reason (key-shaped strings redacted)
  * @param model the model that was asked
  * @param code the provider's error code when it gave one (e.g. {@code context_length_exceeded})
+ * @param rateLimits what the provider's rate-limit headers said, or null when it sent none
+ * @param partialText the text received before a stream broke off, or null
  */
-public record LlmError(Category category, int status, String message, String model, String code) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LlmError(
+    Category category,
+    int status,
+    String message,
+    String model,
+    String code,
+    RateLimits rateLimits,
+    String partialText)
+    implements SuggestsRetryDelay {
 
-  /** Failure categories a tree can act on. */
+  /** An error without rate-limit information or partial text. */
+  public LlmError(Category category, int status, String message, String model, String code) {
+    this(category, status, message, model, code, null, null);
+  }
+
+  /** Failure categories a tree can act on; see docs/llm.md "How failures are categorised". */
   public enum Category {
-    /** HTTP 429: too many requests or tokens. Retryable. */
+    /** Too many requests or tokens (HTTP 429, or a rate-limit error code). Retryable. */
     RATE_LIMITED,
-    /** HTTP 5xx. Retryable. */
+    /** The account's quota or credit is used up ({@code insufficient_quota}). Not retryable. */
+    QUOTA_EXCEEDED,
+    /** The server failed (HTTP 5xx, or a server error code). Retryable. */
     SERVER_ERROR,
-    /** The provider's request timeout elapsed. Retryable. */
+    /** The provider's request timeout elapsed (or HTTP 408). Retryable. */
     TIMEOUT,
-    /** HTTP 401/403, or no API key could be resolved. */
+    /** The key is missing, wrong or lacks permission (401/403, or an auth error code). */
     AUTH,
-    /** HTTP 4xx other than the above: the request is wrong and will stay wrong. */
+    /** The request is wrong and will stay wrong (other 4xx). */
     BAD_REQUEST,
     /** The prompt does not fit the model's context window. */
     CONTEXT_LENGTH,
-    /** The connection failed or broke (also mid-stream), or the response was unreadable. */
+    /** The model declined to answer ({@code refusal}) or a content filter stopped it. */
+    REFUSAL,
+    /**
+     * The connection failed or broke (also a stream that ended without a finish), or the response
+     * was unreadable or malformed. Retryable.
+     */
     IO,
     /** The reply did not fit the structured-output type. */
     OUTPUT_PARSE,
@@ -62,12 +94,35 @@ public record LlmError(Category category, int status, String message, String mod
     return category.retryable();
   }
 
+  /** The provider's suggested wait before a retry ({@link RateLimits#suggestedDelay()}). */
+  @Override
+  public Optional<Duration> suggestedRetryDelay() {
+    return rateLimits == null ? Optional.empty() : Optional.ofNullable(rateLimits.suggestedDelay());
+  }
+
   /**
-   * Whether {@code failData} (a FAIL's data) is a retryable {@link LlmError}; a predicate for
-   * {@code RetryPolicy.retryIf}.
+   * Whether {@code failData} (a FAIL's data) is a transient LLM failure — a {@linkplain
+   * #retryable() retryable} {@link LlmError}, or the {@link TimeoutException} of a Timeout around
+   * the node. The predicate for {@code RetryPolicy.retryIf}.
    */
+  public static boolean isTransient(Object failData) {
+    return (failData instanceof LlmError e && e.retryable())
+        || failData instanceof TimeoutException;
+  }
+
+  /**
+   * The same as {@link #isTransient}, which also covers a Timeout's failure.
+   *
+   * @deprecated use {@link #isTransient}, whose name says what it covers
+   */
+  @Deprecated
   public static boolean isRetryable(Object failData) {
-    return failData instanceof LlmError e && e.retryable();
+    return isTransient(failData);
+  }
+
+  /** This error with the text received before the failure. */
+  LlmError withPartialText(String text) {
+    return new LlmError(category, status, message, model, code, rateLimits, text);
   }
 
   @Override

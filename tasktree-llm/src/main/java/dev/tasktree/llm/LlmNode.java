@@ -1,29 +1,17 @@
 package dev.tasktree.llm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.openai.client.OpenAIClient;
-import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tasktree.Result;
-import dev.tasktree.spi.LenientJson;
 import dev.tasktree.spi.Node;
 import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.Attributes;
-import dev.tasktree.trace.LogLevel;
-import java.time.Duration;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -42,9 +30,10 @@ import java.util.function.Function;
  *
  * <p><b>Result.</b> {@code OK(}{@link LlmReply}{@code )} with the final text, the parsed value
  * ({@link #outputAs}), the appended messages, tool executions, usage and cost. {@code FAIL(}{@link
- * LlmError}{@code )} with a category (rate_limited, server_error, timeout, auth, bad_request,
- * context_length, io, output_parse, max_iterations), the HTTP status and a message — so a Selector
- * falls through to the next model and a Retry can retry only what is retryable.
+ * LlmError}{@code )} with a category (rate_limited, server_error, timeout, auth, refusal,
+ * bad_request, context_length, io, output_parse, max_iterations, ...), the HTTP status and a
+ * message — so a Selector falls through to the next model and a Retry can retry only what is
+ * transient ({@link LlmError#isTransient}).
  *
  * <p><b>Tool loop.</b> When the model asks for tools, the node runs them — several calls of one
  * turn concurrently on virtual threads, each in its own child span of kind {@code Tool} — appends
@@ -68,54 +57,50 @@ public final class LlmNode<B> implements Node<B> {
 
   private static final int DEFAULT_MAX_ITERATIONS = 10;
 
-  private final String name;
-  private final Function<B, LlmModel> model;
-  private final Function<B, List<Message>> messages;
-  private final LlmParams params;
-  private final List<ToolSpec<B>> tools;
+  private final Settings<B> s;
   private final Map<String, ToolSpec<B>> toolsByName;
-  private final int maxIterations;
-  private final boolean stream;
-  private final StreamListener listener;
-  private final Class<?> outputType;
-  private final ChatRequests.OutputFormat outputFormat;
+  private final ModelCall modelCall;
 
   LlmNode(String name, Function<B, LlmModel> model, Function<B, List<Message>> messages) {
     this(new Settings<>(name, model, messages));
   }
 
-  private LlmNode(Settings<B> s) {
-    this.name = Objects.requireNonNull(s.name, "name");
-    this.model = Objects.requireNonNull(s.model, "model");
-    this.messages = Objects.requireNonNull(s.messages, "messages");
-    this.params = s.params;
-    this.tools = List.copyOf(s.tools);
+  private LlmNode(Settings<B> settings) {
+    Objects.requireNonNull(settings.name, "name");
+    Objects.requireNonNull(settings.model, "model");
+    Objects.requireNonNull(settings.messages, "messages");
+    settings.tools = List.copyOf(settings.tools);
+    this.s = settings;
+    this.toolsByName = byName(settings.tools);
+    this.modelCall = new ModelCall(settings.stream, settings.listener);
+  }
+
+  private static <B> Map<String, ToolSpec<B>> byName(List<ToolSpec<B>> tools) {
     Map<String, ToolSpec<B>> byName = new LinkedHashMap<>();
     for (ToolSpec<B> tool : tools) {
       if (byName.put(tool.name(), tool) != null) {
         throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
       }
     }
-    this.toolsByName = Map.copyOf(byName);
-    this.maxIterations = s.maxIterations;
-    this.stream = s.stream;
-    this.listener = s.listener;
-    this.outputType = s.outputType;
-    this.outputFormat = s.outputFormat;
+    return Map.copyOf(byName);
   }
 
-  /** A node's settings while one is being derived from another; never shared. */
-  private static final class Settings<B> {
+  /** A node's settings; copied when one node is derived from another, never changed after. */
+  private static final class Settings<B> implements Cloneable {
     String name;
     Function<B, LlmModel> model;
     Function<B, List<Message>> messages;
     LlmParams params = LlmParams.defaults();
     List<ToolSpec<B>> tools = List.of();
+    Function<? super B, List<ToolSpec<B>>> toolsFactory;
+    ToolChoice toolChoice;
+    Boolean parallelToolCalls;
+    int choices = 1;
     int maxIterations = DEFAULT_MAX_ITERATIONS;
     boolean stream;
     StreamListener listener;
-    Class<?> outputType;
-    ChatRequests.OutputFormat outputFormat;
+    StructuredOutput output;
+    BiConsumer<? super B, Message> onMessage;
 
     Settings(String name, Function<B, LlmModel> model, Function<B, List<Message>> messages) {
       this.name = name;
@@ -123,36 +108,36 @@ public final class LlmNode<B> implements Node<B> {
       this.messages = messages;
     }
 
-    Settings(LlmNode<B> node) {
-      this(node.name, node.model, node.messages);
-      params = node.params;
-      tools = node.tools;
-      maxIterations = node.maxIterations;
-      stream = node.stream;
-      listener = node.listener;
-      outputType = node.outputType;
-      outputFormat = node.outputFormat;
+    @SuppressWarnings("unchecked")
+    @Override
+    protected Settings<B> clone() {
+      try {
+        return (Settings<B>) super.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
     }
   }
 
   /** A copy of this node with {@code change} applied to its settings. */
   private LlmNode<B> with(Consumer<Settings<B>> change) {
-    Settings<B> settings = new Settings<>(this);
-    change.accept(settings);
-    return new LlmNode<>(settings);
+    Settings<B> copy = s.clone();
+    change.accept(copy);
+    return new LlmNode<>(copy);
   }
 
   // ---- configuration (each returns a new node) ----
 
   /** This node with another span name. */
   public LlmNode<B> named(String name) {
-    return with(s -> s.name = name);
+    Objects.requireNonNull(name, "name");
+    return with(c -> c.name = name);
   }
 
   /** This node with node-level parameters (merged over the provider's and the model's). */
   public LlmNode<B> params(LlmParams params) {
-    LlmParams merged = this.params.merge(Objects.requireNonNull(params, "params"));
-    return with(s -> s.params = merged);
+    LlmParams merged = s.params.merge(Objects.requireNonNull(params, "params"));
+    return with(c -> c.params = merged);
   }
 
   /** This node with a temperature. */
@@ -165,9 +150,14 @@ public final class LlmNode<B> implements Node<B> {
     return params(LlmParams.defaults().maxTokens(maxTokens));
   }
 
-  /** This node with the {@link Tool}-annotated methods of {@code objects} as tools. */
+  /**
+   * This node with the {@link Tool}-annotated methods of {@code objects} as tools.
+   *
+   * @throws IllegalArgumentException when an object has no tool methods or a parameter type has no
+   *     JSON schema
+   */
   public LlmNode<B> tools(Object... objects) {
-    List<ToolSpec<B>> all = new ArrayList<>(tools);
+    List<ToolSpec<B>> all = new ArrayList<>(s.tools);
     for (Object o : objects) {
       all.addAll(ToolSpec.<B>fromObject(o));
     }
@@ -176,43 +166,91 @@ public final class LlmNode<B> implements Node<B> {
 
   /** This node with one more explicit tool. */
   public LlmNode<B> tool(ToolSpec<B> tool) {
-    List<ToolSpec<B>> all = new ArrayList<>(tools);
+    List<ToolSpec<B>> all = new ArrayList<>(s.tools);
     all.add(Objects.requireNonNull(tool, "tool"));
     return withTools(all);
   }
 
   private LlmNode<B> withTools(List<ToolSpec<B>> all) {
-    return with(s -> s.tools = all);
+    byName(all); // rejects duplicate names now rather than at run time
+    return with(c -> c.tools = all);
   }
 
-  /** This node with at most {@code maxIterations} model calls in its tool loop (default 10). */
+  /**
+   * This node with tools chosen per run from the blackboard (e.g. by the user's permissions), in
+   * addition to the fixed ones. A duplicate name fails the run with a clear message.
+   */
+  public LlmNode<B> toolsFrom(Function<? super B, List<ToolSpec<B>>> factory) {
+    Objects.requireNonNull(factory, "factory");
+    return with(c -> c.toolsFactory = factory);
+  }
+
+  /** This node with a {@code tool_choice}: auto, none, required, or a named tool. */
+  public LlmNode<B> toolChoice(ToolChoice choice) {
+    Objects.requireNonNull(choice, "choice");
+    return with(c -> c.toolChoice = choice);
+  }
+
+  /** This node with {@code parallel_tool_calls} set: whether the model may ask for several. */
+  public LlmNode<B> parallelToolCalls(boolean allowed) {
+    return with(c -> c.parallelToolCalls = allowed);
+  }
+
+  /**
+   * This node asking for {@code n} choices ({@code n}); the reply's {@link LlmReply#choices()}
+   * holds every choice's text, {@code text} the first. Tools and structured output use the first.
+   *
+   * @throws IllegalArgumentException when {@code n} is below 1
+   */
+  public LlmNode<B> choices(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("choices must be at least 1, got " + n);
+    }
+    return with(c -> c.choices = n);
+  }
+
+  /**
+   * This node with at most {@code maxIterations} model calls in its tool loop (default 10).
+   *
+   * @throws IllegalArgumentException when {@code maxIterations} is below 1
+   */
   public LlmNode<B> maxIterations(int maxIterations) {
     if (maxIterations < 1) {
       throw new IllegalArgumentException("maxIterations must be at least 1, got " + maxIterations);
     }
-    return with(s -> s.maxIterations = maxIterations);
+    return with(c -> c.maxIterations = maxIterations);
   }
 
   /**
-   * This node, streaming: deltas go to {@code listener} as they arrive, the usage is requested with
-   * the stream ({@code stream_options.include_usage}), time to first token is recorded.
+   * This node, streaming: text, reasoning and tool-call deltas go to {@code listener} as they
+   * arrive, the usage is requested with the stream ({@code stream_options.include_usage}), time to
+   * first token is recorded.
    */
   public LlmNode<B> stream(StreamListener listener) {
     Objects.requireNonNull(listener, "listener");
     return with(
-        s -> {
-          s.stream = true;
-          s.listener = listener;
+        c -> {
+          c.stream = true;
+          c.listener = listener;
         });
   }
 
   /** This node, streaming without a listener (for the time-to-first-token measurement). */
   public LlmNode<B> stream() {
     return with(
-        s -> {
-          s.stream = true;
-          s.listener = null;
+        c -> {
+          c.stream = true;
+          c.listener = null;
         });
+  }
+
+  /**
+   * This node, calling {@code callback} with every message it adds to the conversation — each
+   * assistant turn and each tool result, in order, on the node's thread, as they happen.
+   */
+  public LlmNode<B> onMessage(BiConsumer<? super B, Message> callback) {
+    Objects.requireNonNull(callback, "callback");
+    return with(c -> c.onMessage = callback);
   }
 
   /**
@@ -220,22 +258,40 @@ public final class LlmNode<B> implements Node<B> {
    * response_format: json_schema} where the model {@linkplain LlmModel#jsonSchemaOutput() supports
    * it}, a schema instruction otherwise. The reply is parsed into {@link LlmReply#parsed()}; a
    * reply that does not fit fails the node with category output_parse.
+   *
+   * @throws IllegalArgumentException when the type has no JSON schema
    */
   public LlmNode<B> outputAs(Class<?> type) {
-    JsonSchemas.Generated schema = JsonSchemas.of(type);
-    String schemaName = type.getSimpleName().replaceAll("[^a-zA-Z0-9_-]", "_");
-    ChatRequests.OutputFormat format =
-        new ChatRequests.OutputFormat(schemaName, schema.schema(), schema.strict());
-    return with(
-        s -> {
-          s.outputType = type;
-          s.outputFormat = format;
-        });
+    return withOutput(StructuredOutput.of(Objects.requireNonNull(type, "type")));
+  }
+
+  /**
+   * This node, asking for JSON output that fits a generic type such as {@code List<Contact>}:
+   * {@code .outputAs(new TypeToken<List<Contact>>() {})}. A type whose schema is not an object is
+   * asked for as {@code {"value": ...}} (OpenAI accepts only object schemas) and unwrapped.
+   *
+   * @throws IllegalArgumentException when the type has no JSON schema
+   */
+  public LlmNode<B> outputAs(TypeToken<?> type) {
+    Type t = Objects.requireNonNull(type, "type").type();
+    return withOutput(StructuredOutput.of(t));
+  }
+
+  /**
+   * This node, asking for any JSON object ({@code response_format: json_object}); the reply is
+   * parsed into a {@code JsonNode} in {@link LlmReply#parsed()}.
+   */
+  public LlmNode<B> outputJson() {
+    return withOutput(StructuredOutput.jsonObject());
+  }
+
+  private LlmNode<B> withOutput(StructuredOutput output) {
+    return with(c -> c.output = output);
   }
 
   @Override
   public String name() {
-    return name;
+    return s.name;
   }
 
   @Override
@@ -247,42 +303,65 @@ public final class LlmNode<B> implements Node<B> {
 
   @Override
   public Result execute(B blackboard, NodeContext ctx) throws Exception {
-    LlmModel m = model.apply(blackboard);
+    LlmModel m = s.model.apply(blackboard);
     if (m == null) {
       throw new IllegalArgumentException("the model function returned null");
     }
-    List<Message> input = messages.apply(blackboard);
+    List<Message> input = s.messages.apply(blackboard);
     if (input == null || input.isEmpty()) {
       throw new IllegalArgumentException("the messages function returned no messages");
     }
-    LlmParams p = m.effectiveParams(params);
-    List<Message> conversation = new ArrayList<>(input);
-    ChatRequests.OutputFormat format = null;
-    if (outputFormat != null) {
-      if (m.jsonSchemaOutput()) {
-        format = outputFormat;
-      } else {
-        conversation.add(Message.system(schemaInstruction()));
+    List<ToolSpec<B>> tools = s.tools;
+    Map<String, ToolSpec<B>> byName = toolsByName;
+    if (s.toolsFactory != null) {
+      List<ToolSpec<B>> perRun = s.toolsFactory.apply(blackboard);
+      if (perRun != null && !perRun.isEmpty()) {
+        tools = new ArrayList<>(tools);
+        tools.addAll(perRun);
+        byName = byName(tools);
       }
     }
-    recordRequest(ctx, m, p, conversation);
+    LlmParams p = m.effectiveParams(s.params);
+    List<Message> conversation = new ArrayList<>(input);
+    boolean formatSupported = m.jsonSchemaOutput();
+    if (s.output != null && !formatSupported) {
+      conversation.add(Message.system(s.output.instruction()));
+    }
+    ChatRequests.Options options =
+        new ChatRequests.Options(
+            s.output, formatSupported, s.toolChoice, s.parallelToolCalls, s.choices, s.stream);
+    CallRecorder run = new CallRecorder(m);
+    CallRecorder.recordRequest(ctx, m, p, conversation, List.copyOf(tools), options);
+    ToolRunner<B> toolRunner = new ToolRunner<>(byName);
 
-    Run run = new Run(m);
     ModelTurn turn;
     try {
       while (true) {
         run.iteration++;
         ChatCompletionCreateParams request =
-            ChatRequests.build(m.name(), p, conversation, tools, format, stream);
-        turn = call(m, request, ctx);
+            ChatRequests.build(m.name(), p, conversation, tools, options);
+        try (var charge = LlmCharges.reserve(ctx, m, p, conversation)) { // budgets, token limits
+          turn = modelCall.run(m, request, ctx);
+          charge.settle(LlmCharges.spend(m, turn.usage()));
+        }
         run.add(turn);
+        if (turn.refusal() != null && turn.toolCalls().isEmpty()) {
+          return fail(
+              ctx,
+              run,
+              new LlmError(
+                  LlmError.Category.REFUSAL,
+                  0,
+                  KeyRedactor.redact(turn.refusal()),
+                  m.name(),
+                  "refusal"));
+        }
         Message assistant = turn.message();
-        conversation.add(assistant);
-        run.appended.add(assistant);
+        append(blackboard, conversation, run, assistant);
         if (turn.toolCalls().isEmpty()) {
           break;
         }
-        if (run.iteration >= maxIterations) {
+        if (run.iteration >= s.maxIterations) {
           return fail(
               ctx,
               run,
@@ -290,29 +369,28 @@ public final class LlmNode<B> implements Node<B> {
                   LlmError.Category.MAX_ITERATIONS,
                   0,
                   "no final answer after "
-                      + maxIterations
+                      + s.maxIterations
                       + " model calls: the model still asks for tools (maxIterations = "
-                      + maxIterations
+                      + s.maxIterations
                       + ")",
                   m.name(),
                   null));
         }
-        for (ToolExecution done : runTools(turn.toolCalls(), blackboard, ctx, run.iteration)) {
+        for (ToolExecution done :
+            toolRunner.run(turn.toolCalls(), blackboard, ctx, run.iteration)) {
           run.executions.add(done);
-          Message result = Message.tool(done.call().id(), done.result());
-          conversation.add(result);
-          run.appended.add(result);
+          append(blackboard, conversation, run, Message.tool(done.call().id(), done.result()));
         }
       }
-    } catch (LlmCallException e) {
+    } catch (ModelCall.FailedException e) {
       return fail(ctx, run, e.error);
     }
 
     Object parsed = null;
-    if (outputType != null) {
+    if (s.output != null) {
       try {
-        parsed = parseOutput(turn.text());
-      } catch (OutputMismatchException e) {
+        parsed = s.output.parse(turn.text());
+      } catch (StructuredOutput.MismatchException e) {
         return fail(
             ctx,
             run,
@@ -330,368 +408,32 @@ public final class LlmNode<B> implements Node<B> {
             m.prices().cost(run.usage),
             turn.model(),
             run.iteration,
-            turn.timeToFirstToken());
-    recordOutcome(ctx, run);
+            turn.timeToFirstToken(),
+            turn.choices(),
+            run.reasoning());
+    run.recordOutcome(ctx);
     ctx.attribute(Attributes.RESPONSE_MODEL, turn.model());
     ctx.attribute(GenAi.FINISH_REASONS, List.of(String.valueOf(turn.finishReason())));
     if (turn.timeToFirstToken() != null) {
-      ctx.attribute(GenAi.TTFT_MS, millis(turn.timeToFirstToken()));
+      ctx.attribute(GenAi.TTFT_MS, CallRecorder.millis(turn.timeToFirstToken()));
     }
     return Result.ok(reply);
   }
 
-  /** The state of one execution: model calls, usage, appended messages, tool executions. */
-  private static final class Run {
-    final LlmModel model;
-    final long started = System.nanoTime();
-    final List<Message> appended = new ArrayList<>();
-    final List<ToolExecution> executions = new ArrayList<>();
-    final List<Map<String, Object>> calls = new ArrayList<>();
-    Usage usage = Usage.ZERO;
-    int iteration;
-
-    Run(LlmModel model) {
-      this.model = model;
-    }
-
-    void add(ModelTurn turn) {
-      usage = usage.plus(turn.usage());
-      Map<String, Object> call = new LinkedHashMap<>();
-      call.put("iteration", iteration);
-      call.put("model", turn.model());
-      call.put("finish_reason", turn.finishReason());
-      call.put("usage", turn.usage());
-      call.put("latency_ms", millis(turn.latency()));
-      if (turn.timeToFirstToken() != null) {
-        call.put("time_to_first_token_ms", millis(turn.timeToFirstToken()));
-      }
-      if (!turn.toolCalls().isEmpty()) {
-        call.put("tool_calls", turn.toolCalls());
-      }
-      calls.add(call);
+  private void append(B blackboard, List<Message> conversation, CallRecorder run, Message m) {
+    conversation.add(m);
+    run.appended.add(m);
+    if (s.onMessage != null) {
+      s.onMessage.accept(blackboard, m);
     }
   }
 
-  private Result fail(NodeContext ctx, Run run, LlmError error) {
-    recordOutcome(ctx, run);
-    ctx.attribute(GenAi.ERROR_TYPE, error.category().wireName());
-    if (error.status() > 0) {
-      ctx.attribute(GenAi.HTTP_STATUS, error.status());
-    }
-    ctx.log(LogLevel.WARN, error.toString());
-    return Result.fail(error);
-  }
-
-  // ---- one model call ----
-
-  /**
-   * Runs one HTTP exchange so that cancelling aborts it. Interrupting a virtual thread blocked on a
-   * socket closes that socket, so on a virtual thread (every child of Timeout, Race, Parallel,
-   * Terminable, and runs started with {@code Tree.start}) the call runs inline and the cancel hook
-   * interrupts it; on a platform thread it runs on a fresh virtual thread that the hook — or an
-   * interruption of the caller — interrupts.
-   */
-  @SuppressWarnings("try") // the cancel hook is held open for the duration of the call
-  private ModelTurn call(LlmModel m, ChatCompletionCreateParams request, NodeContext ctx)
-      throws LlmCallException, InterruptedException {
-    OpenAIClient client = m.provider().sdkClient();
-    StreamAccumulator acc = stream ? new StreamAccumulator() : null;
-    long start = System.nanoTime();
-    FutureTask<ModelTurn> task =
-        new FutureTask<>(
-            () ->
-                stream
-                    ? streamed(client, request, m.name(), acc, start, ctx)
-                    : ModelTurn.of(
-                        client.chat().completions().create(request), m.name(), since(start)));
-    boolean inline = Thread.currentThread().isVirtual();
-    Thread worker =
-        inline
-            ? Thread.currentThread()
-            : Thread.ofVirtual().name("tasktree-llm-call").unstarted(task);
-    try (NodeContext.Registration hook = ctx.onCancel(worker::interrupt)) {
-      if (inline) {
-        task.run();
-      } else {
-        worker.start();
-      }
-      ModelTurn turn = task.get();
-      if (stream) {
-        notify(ctx, new StreamEvent(acc.text(), "", true, turn.finishReason(), null));
-      }
-      return turn;
-    } catch (InterruptedException e) {
-      worker.interrupt();
-      if (stream) {
-        notify(
-            ctx,
-            new StreamEvent(acc.snapshot(), "", true, null, ErrorMapping.map(e, m.name(), true)));
-      }
-      throw e;
-    } catch (ExecutionException e) {
-      LlmError error = ErrorMapping.map(e.getCause(), m.name(), ctx.cancelled());
-      if (stream) {
-        notify(ctx, new StreamEvent(acc.snapshot(), "", true, null, error));
-      }
-      throw new LlmCallException(error);
-    }
-  }
-
-  private ModelTurn streamed(
-      OpenAIClient client,
-      ChatCompletionCreateParams request,
-      String modelName,
-      StreamAccumulator acc,
-      long start,
-      NodeContext ctx) {
-    Duration firstToken = null;
-    try (StreamResponse<ChatCompletionChunk> response =
-        client.chat().completions().createStreaming(request)) {
-      Iterator<ChatCompletionChunk> chunks = response.stream().iterator();
-      while (chunks.hasNext()) {
-        String delta = acc.add(chunks.next());
-        if (firstToken == null && (delta == null || !delta.isEmpty())) {
-          firstToken = since(start);
-        }
-        if (delta != null && !delta.isEmpty()) {
-          notify(ctx, new StreamEvent(acc.snapshot(), delta, false, null, null));
-        }
-      }
-    }
-    return acc.finish(modelName, since(start), firstToken);
-  }
-
-  private void notify(NodeContext ctx, StreamEvent event) {
-    if (listener == null) {
-      return;
-    }
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      ctx.log(LogLevel.WARN, "stream listener threw " + e);
-    }
-  }
-
-  // ---- tools ----
-
-  @SuppressWarnings("try") // the cancel hook is held open while the tools run
-  private List<ToolExecution> runTools(
-      List<ToolCall> calls, B blackboard, NodeContext ctx, int iteration) throws Exception {
-    if (calls.size() == 1) {
-      return List.of(runTool(calls.get(0), blackboard, ctx, iteration));
-    }
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        NodeContext.Registration hook = ctx.onCancel(pool::shutdownNow)) {
-      List<Future<ToolExecution>> futures = new ArrayList<>(calls.size());
-      for (ToolCall call : calls) {
-        futures.add(pool.submit(() -> runTool(call, blackboard, ctx, iteration)));
-      }
-      List<ToolExecution> done = new ArrayList<>(calls.size());
-      try {
-        for (Future<ToolExecution> future : futures) {
-          done.add(future.get());
-        }
-      } catch (InterruptedException e) {
-        pool.shutdownNow();
-        throw e;
-      } catch (ExecutionException e) {
-        pool.shutdownNow();
-        throw e.getCause() instanceof Exception ex ? ex : e;
-      }
-      return done;
-    }
-  }
-
-  /** Runs one tool call in its own child span; failures become an error text for the model. */
-  private ToolExecution runTool(ToolCall call, B blackboard, NodeContext ctx, int iteration)
-      throws Exception {
-    try {
-      Result result =
-          ctx.span(
-              call.name(),
-              "Tool",
-              span -> {
-                span.attribute(GenAi.TOOL_NAME, call.name());
-                span.attribute(GenAi.TOOL_CALL_ID, call.id());
-                ToolSpec<B> spec = toolsByName.get(call.name());
-                if (spec == null) {
-                  span.attribute(GenAi.TOOL_ARGUMENTS, call.arguments());
-                  return rejected(
-                      call,
-                      iteration,
-                      "unknown tool '"
-                          + call.name()
-                          + "'; available tools: "
-                          + String.join(", ", new java.util.TreeSet<>(toolsByName.keySet())));
-                }
-                JsonNode args;
-                try {
-                  args =
-                      call.arguments().isBlank()
-                          ? JsonSchemas.MAPPER.createObjectNode()
-                          : JsonSchemas.MAPPER.readTree(call.arguments());
-                } catch (JsonProcessingException e) {
-                  span.attribute(GenAi.TOOL_ARGUMENTS, call.arguments());
-                  return rejected(
-                      call, iteration, "arguments are not valid JSON: " + e.getOriginalMessage());
-                }
-                span.attribute(GenAi.TOOL_ARGUMENTS, args);
-                List<String> problems = JsonSchemas.validate(spec.schema(), args);
-                if (!problems.isEmpty()) {
-                  return rejected(
-                      call,
-                      iteration,
-                      "arguments do not match the schema: " + String.join("; ", problems));
-                }
-                Object output;
-                try {
-                  output = spec.executor().execute(blackboard, args);
-                } catch (ToolSpec.InvalidArgumentsException e) {
-                  return rejected(call, iteration, e.getMessage());
-                }
-                String text = toText(output);
-                span.attribute(GenAi.TOOL_RESULT, text);
-                return Result.ok(new ToolExecution(call, text, true, iteration));
-              });
-      return (ToolExecution) result.data();
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      if (ctx.cancelled() || Thread.currentThread().isInterrupted()) {
-        throw e;
-      }
-      return new ToolExecution(
-          call,
-          "Error: tool '"
-              + call.name()
-              + "' failed: "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-          false,
-          iteration);
-    }
-  }
-
-  private static Result rejected(ToolCall call, int iteration, String reason) {
-    return Result.fail(new ToolExecution(call, "Error: " + reason, false, iteration));
-  }
-
-  private static String toText(Object output) throws JsonProcessingException {
-    if (output instanceof String s) {
-      return s;
-    }
-    return JsonSchemas.MAPPER.writeValueAsString(output);
-  }
-
-  // ---- structured output ----
-
-  private String schemaInstruction() {
-    return "Reply with only a JSON value, no prose and no code fences, that matches this JSON"
-        + " schema:\n"
-        + outputFormat.schema().toString();
-  }
-
-  private Object parseOutput(String text) throws OutputMismatchException {
-    String json = LenientJson.stripFences(text == null ? "" : text);
-    String typeName = outputType.getSimpleName();
-    JsonNode node;
-    try {
-      node = JsonSchemas.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new OutputMismatchException(
-          "the reply is not JSON for " + typeName + ": " + e.getOriginalMessage());
-    }
-    if (node == null || node.isMissingNode()) {
-      throw new OutputMismatchException("the reply is empty; expected JSON for " + typeName);
-    }
-    List<String> problems = JsonSchemas.validate(outputFormat.schema(), node);
-    if (!problems.isEmpty()) {
-      throw new OutputMismatchException(
-          "the reply does not fit " + typeName + ": " + String.join("; ", problems));
-    }
-    try {
-      return JsonSchemas.MAPPER.treeToValue(node, outputType);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new OutputMismatchException(
-          "the reply does not fit " + typeName + ": " + e.getMessage());
-    }
-  }
-
-  // ---- trace ----
-
-  private void recordRequest(NodeContext ctx, LlmModel m, LlmParams p, List<Message> input) {
-    ctx.attribute(GenAi.OPERATION, "chat");
-    ctx.attribute(GenAi.PROVIDER, m.provider().name());
-    ctx.attribute(GenAi.BASE_URL, m.provider().baseUrl());
-    ctx.attribute(Attributes.REQUEST_MODEL, m.name());
-    if (p.temperature() != null) {
-      ctx.attribute(GenAi.TEMPERATURE, p.temperature());
-    }
-    if (p.topP() != null) {
-      ctx.attribute(GenAi.TOP_P, p.topP());
-    }
-    if (p.maxTokens() != null) {
-      ctx.attribute(GenAi.MAX_TOKENS, p.maxTokens());
-    }
-    if (p.seed() != null) {
-      ctx.attribute(GenAi.SEED, p.seed());
-    }
-    if (p.stop() != null) {
-      ctx.attribute(GenAi.STOP, p.stop());
-    }
-    ctx.attribute(GenAi.PARAMS, p);
-    ctx.attribute(GenAi.INPUT_MESSAGES, input);
-    if (!tools.isEmpty()) {
-      ctx.attribute(GenAi.TOOL_DEFINITIONS, tools.stream().map(ToolSpec::definition).toList());
-    }
-    if (stream) {
-      ctx.attribute(GenAi.STREAM, true);
-    }
-    if (outputFormat != null) {
-      ctx.attribute(GenAi.OUTPUT_TYPE, "json");
-      ctx.attribute(GenAi.RESPONSE_SCHEMA, outputFormat.schema());
-    }
-  }
-
-  private static void recordOutcome(NodeContext ctx, Run run) {
-    ctx.attribute(Attributes.INPUT_TOKENS, run.usage.inputTokens());
-    ctx.attribute(Attributes.OUTPUT_TOKENS, run.usage.outputTokens());
-    ctx.attribute(GenAi.CACHED_INPUT_TOKENS, run.usage.cachedInputTokens());
-    ctx.attribute(GenAi.REASONING_TOKENS, run.usage.reasoningTokens());
-    ctx.attribute(Attributes.COST_USD, run.model.prices().cost(run.usage));
-    ctx.attribute(GenAi.ITERATIONS, run.iteration);
-    ctx.attribute(GenAi.CALLS, run.calls);
-    ctx.attribute(GenAi.OUTPUT_MESSAGES, run.appended);
-    ctx.attribute(GenAi.LATENCY_MS, millis(since(run.started)));
-  }
-
-  private static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
-
-  private static double millis(Duration d) {
-    return d.toNanos() / 1_000_000.0;
-  }
-
-  /** A model call failed; carries the mapped error. */
-  private static final class LlmCallException extends Exception {
-    final LlmError error;
-
-    LlmCallException(LlmError error) {
-      super(error.toString(), null, false, false);
-      this.error = error;
-    }
-  }
-
-  /** The final reply does not fit the structured-output type. */
-  private static final class OutputMismatchException extends Exception {
-    OutputMismatchException(String message) {
-      super(message, null, false, false);
-    }
+  private static Result fail(NodeContext ctx, CallRecorder run, LlmError error) {
+    return Result.fail(run.fail(ctx, error));
   }
 
   @Override
   public String toString() {
-    return "LlmNode[" + name + "]";
+    return "LlmNode[" + s.name + "]";
   }
 }

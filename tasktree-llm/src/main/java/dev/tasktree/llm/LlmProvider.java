@@ -142,6 +142,7 @@ public final class LlmProvider implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(60);
     private int maxRetries = 0;
     private LlmParams defaults = LlmParams.defaults();
+    private boolean warmUp = true;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -209,8 +210,23 @@ public final class LlmProvider implements AutoCloseable {
       return this;
     }
 
-    /** Builds the provider and its SDK client. */
+    /**
+     * Whether {@link #build()} warms up openai-java (default true): the first provider built in a
+     * JVM runs one plain and one streamed exchange against a throwaway server on loopback, so that
+     * the classes a model call needs are loaded before the first real call — otherwise that call
+     * spends a second or more loading them, which a short Timeout charges to the first model of a
+     * fallback chain. Takes about as long as that first call would have, once per JVM.
+     */
+    public Builder warmUp(boolean warmUp) {
+      this.warmUp = warmUp;
+      return this;
+    }
+
+    /** Builds the provider and its SDK client (warming the SDK up first, see {@link #warmUp}). */
     public LlmProvider build() {
+      if (warmUp) {
+        SdkWarmUp.ensureWarm();
+      }
       return new LlmProvider(this);
     }
   }

@@ -19,6 +19,9 @@ import java.util.function.BiConsumer;
  * @param iterations how many model calls were made
  * @param timeToFirstToken when streaming, the time from sending the (last) request to its first
  *     delta; null otherwise
+ * @param choices the text of every choice of the final call, in order ({@code text} first); more
+ *     than one when {@link LlmNode#choices(int)} asked for several
+ * @param reasoning the reasoning content the model sent ({@code reasoning_content}), or null
  */
 public record LlmReply(
     String text,
@@ -30,12 +33,15 @@ public record LlmReply(
     double costUsd,
     String model,
     int iterations,
-    Duration timeToFirstToken) {
+    Duration timeToFirstToken,
+    List<String> choices,
+    String reasoning) {
 
   /** Copies the lists. */
   public LlmReply {
     messages = List.copyOf(messages);
     toolExecutions = List.copyOf(toolExecutions);
+    choices = choices == null ? List.of(text) : List.copyOf(choices);
   }
 
   /** The parsed structured output as {@code type}; a clear error when it is something else. */

@@ -16,9 +16,20 @@ import java.util.Objects;
  * @param content the text; null for an assistant turn that only calls tools
  * @param toolCalls the tool calls of an assistant turn (empty otherwise)
  * @param toolCallId the call a {@code tool} message answers (null otherwise)
+ * @param parts the parts of a multi-part user message (text and images); empty otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+public record Message(
+    String role,
+    String content,
+    List<ToolCall> toolCalls,
+    String toolCallId,
+    List<ContentPart> parts) {
+
+  /** A message without parts. */
+  public Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+    this(role, content, toolCalls, toolCallId, List.of());
+  }
 
   /** The role of a system instruction. */
   public static final String SYSTEM = "system";
@@ -36,8 +47,17 @@ public record Message(String role, String content, List<ToolCall> toolCalls, Str
   public Message {
     Objects.requireNonNull(role, "role");
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    parts = parts == null ? List.of() : List.copyOf(parts);
+    if (!parts.isEmpty() && !USER.equals(role)) {
+      throw new IllegalArgumentException("only user messages have parts");
+    }
     switch (role) {
-      case SYSTEM, USER -> Objects.requireNonNull(content, role + " message needs content");
+      case SYSTEM -> Objects.requireNonNull(content, role + " message needs content");
+      case USER -> {
+        if (content == null && parts.isEmpty()) {
+          throw new NullPointerException("user message needs content or parts");
+        }
+      }
       case TOOL -> {
         Objects.requireNonNull(toolCallId, "tool message needs a toolCallId");
         Objects.requireNonNull(content, "tool message needs content");
@@ -61,6 +81,19 @@ public record Message(String role, String content, List<ToolCall> toolCalls, Str
   /** A user turn. */
   public static Message user(String content) {
     return new Message(USER, content, List.of(), null);
+  }
+
+  /**
+   * A multi-part user turn: text and images ({@link ContentPart#image}, {@link
+   * ContentPart#imageUrl}).
+   *
+   * @throws IllegalArgumentException when there are no parts
+   */
+  public static Message user(ContentPart... parts) {
+    if (parts.length == 0) {
+      throw new IllegalArgumentException("a multi-part message needs at least one part");
+    }
+    return new Message(USER, null, List.of(), null, List.of(parts));
   }
 
   /** An assistant turn with text. */

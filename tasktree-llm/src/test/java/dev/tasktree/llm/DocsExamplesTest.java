@@ -86,7 +86,7 @@ class DocsExamplesTest {
                 .selector()
                 .timeout(Duration.ofSeconds(20))
                 .node(Llm.chat(primary, Chat::messages))
-                .retry(RetryPolicy.tries(3).retryIf(LlmError::isRetryable))
+                .retry(RetryPolicy.tries(3).retryIf(LlmError::isTransient))
                 .node(Llm.chat(backup, Chat::messages))
                 .end()
                 .writeBlackboard(LlmReply.text(Chat::setAnswer))

@@ -120,7 +120,7 @@ class ErrorMappingTest extends ScriptedServerTest {
   void retryRetriesOnlyRetryableCategories() {
     server.script("flaky", ScriptedReply.error(429, "busy"), ScriptedReply.text("finally"));
     server.script("denied", ScriptedReply.error(401, "no"));
-    RetryPolicy policy = RetryPolicy.tries(3).retryIf(LlmError::isRetryable);
+    RetryPolicy policy = RetryPolicy.tries(3).retryIf(LlmError::isTransient);
 
     Result flaky =
         Tree.<Chat>named("R")

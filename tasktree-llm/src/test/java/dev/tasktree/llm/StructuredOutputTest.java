@@ -111,7 +111,13 @@ class StructuredOutputTest extends ScriptedServerTest {
                 .path("schema")
                 .path("required"))
         .extracting(JsonNode::asText)
-        .containsExactly("name");
+        .containsExactly("name", "note"); // Optional: required but nullable, as strict mode asks
+    JsonNode looseFormat =
+        server.requests("loose").getFirst().body().path("response_format").path("json_schema");
+    assertThat(looseFormat.path("strict").asBoolean()).isTrue();
+    assertThat(looseFormat.path("schema").path("properties").path("note").path("type"))
+        .extracting(JsonNode::asText)
+        .containsExactly("string", "null");
   }
 
   @Test

@@ -1,6 +1,9 @@
 package dev.tasktree.redis;
 
+import dev.tasktree.store.BreakerStore;
+import dev.tasktree.store.BudgetStore;
 import dev.tasktree.store.CacheStore;
+import dev.tasktree.store.LimiterStore;
 import dev.tasktree.store.Signal;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.store.StoreException;
@@ -64,6 +67,9 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
   private final Clock clock;
   private final Commands commands;
   private final SignalWatcher watcher;
+  private final RedisBreakerStore breakers;
+  private final RedisLimiterStore limiters;
+  private final RedisBudgetStore budgets;
   private final RedisClient ownedClient;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -99,6 +105,9 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
             builder.commandTimeout,
             clock,
             where);
+    this.breakers = new RedisBreakerStore(commands, prefix);
+    this.limiters = new RedisLimiterStore(commands, prefix);
+    this.budgets = new RedisBudgetStore(commands, prefix);
   }
 
   private static RedisClient ownClient(Builder builder) {
@@ -186,6 +195,24 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
    */
   public String signalKey(String key) {
     return prefix + "signal:" + key;
+  }
+
+  /**
+   * Circuit-breaker state shared by every process on this Redis and prefix (atomic Lua scripts);
+   * give it to {@code CircuitBreaker.Builder#store}.
+   */
+  public BreakerStore breakers() {
+    return breakers;
+  }
+
+  /** Token buckets shared by every process on this Redis and prefix (atomic Lua scripts). */
+  public LimiterStore limiters() {
+    return limiters;
+  }
+
+  /** Budget accounts shared by every process on this Redis and prefix (atomic Lua scripts). */
+  public BudgetStore budgets() {
+    return budgets;
   }
 
   /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tasktree.trace.TraceJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,7 @@ class ScriptedLlmServerTest {
       for (int i = 0; i < 3; i++) {
         HttpResponse<String> response = post(server, "/v1/chat/completions", body);
         assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode json = TraceJson.newMapper().readTree(response.body());
+        JsonNode json = ScriptedReply.JSON.readTree(response.body());
         texts.add(json.path("choices").get(0).path("message").path("content").asText());
         assertThat(json.path("usage").path("prompt_tokens").asLong()).isPositive();
       }
@@ -69,13 +68,13 @@ class ScriptedLlmServerTest {
               .map(l -> l.substring(6))
               .toList();
       assertThat(events.getLast()).isEqualTo("[DONE]");
-      JsonNode usage = TraceJson.newMapper().readTree(events.get(events.size() - 2)).path("usage");
+      JsonNode usage = ScriptedReply.JSON.readTree(events.get(events.size() - 2)).path("usage");
       assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(3);
       assertThat(usage.path("completion_tokens").asLong()).isEqualTo(2);
       StringBuilder text = new StringBuilder();
       for (String e : events.subList(0, events.size() - 2)) {
         text.append(
-            TraceJson.newMapper()
+            ScriptedReply.JSON
                 .readTree(e)
                 .path("choices")
                 .get(0)
@@ -99,7 +98,7 @@ class ScriptedLlmServerTest {
       server.script("e", ScriptedReply.error(429, "slow down"));
       HttpResponse<String> limited = post(server, "/v1/chat/completions", "{\"model\":\"e\"}");
       assertThat(limited.statusCode()).isEqualTo(429);
-      assertThat(TraceJson.newMapper().readTree(limited.body()).path("error").path("code").asText())
+      assertThat(ScriptedReply.JSON.readTree(limited.body()).path("error").path("code").asText())
           .isEqualTo("rate_limit_exceeded");
     }
   }
@@ -111,7 +110,6 @@ class ScriptedLlmServerTest {
     }
     assertThatThrownBy(() -> ScriptedReply.error(200, "x")).hasMessageContaining("4xx or 5xx");
     assertThatThrownBy(() -> ScriptedReply.toolCalls()).hasMessageContaining("at least one call");
-    assertThat(ScriptedLlmServer.pieces("Hello big  world"))
-        .containsExactly("Hello ", "big  ", "world");
+    assertThat(ReplyBodies.pieces("Hello big  world")).containsExactly("Hello ", "big  ", "world");
   }
 }

@@ -1,0 +1,104 @@
+package dev.tasktree.node;
+
+import dev.tasktree.BudgetExceededException;
+import dev.tasktree.BudgetPolicy;
+import dev.tasktree.Result;
+import dev.tasktree.runtime.BudgetAccount;
+import dev.tasktree.runtime.Frame;
+import dev.tasktree.runtime.Meters;
+import dev.tasktree.runtime.Spec;
+import dev.tasktree.runtime.Step;
+import dev.tasktree.store.BudgetStore;
+import dev.tasktree.store.Spend;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * <b>Budget</b> ({@code budget(policy)} + a node): runs its child with a {@link BudgetPolicy} in
+ * scope. Every metered call in the child's subtree (the LLM node, through {@link
+ * dev.tasktree.spi.Charges}) reserves its estimate in the budget's account before it is sent — and
+ * fails with {@link BudgetExceededException} (category {@code budget_exceeded}) without sending
+ * when it does not fit — then is charged its real usage; a call that used more than its estimate
+ * records {@code charge_breach} with a WARN. Nested budgets are all charged; the tightest refuses.
+ *
+ * <p>OK or FAIL as its child. Without {@code shared(...)} each execution of the node has its own
+ * account (a Budget at the root is a per-run budget); a shared account is one for every run in
+ * every process on its store. The span records {@code budget} (the shared name, or {@code local}),
+ * {@code budget_spent} and {@code budget_remaining} as the account stood when the child finished
+ * (cost in USD; remaining for the limited dimensions only).
+ *
+ * @param <B> the blackboard type
+ */
+public final class Budget<B> extends Step<B> {
+
+  private static final String[] DIMENSIONS = {"input_tokens", "output_tokens", "cost_usd", "calls"};
+
+  private final Step<B> child;
+  private final BudgetPolicy policy;
+
+  private Budget(String name, Step<B> child, BudgetPolicy policy) {
+    super(name, "Budget");
+    this.child = child;
+    this.policy = policy;
+  }
+
+  /** The descriptor of {@code budget(policy)}. */
+  public static <B> Spec<B> spec(BudgetPolicy policy) {
+    return Spec.<B>decorator(
+            "Budget", (name, children, branch) -> new Budget<>(name, children.getFirst(), policy))
+        .notNull(policy, "budget");
+  }
+
+  @Override
+  public List<? extends Step<?>> children() {
+    return List.of(child);
+  }
+
+  @Override
+  public String details() {
+    return (policy.sharedName() == null ? "" : policy.sharedName() + " ")
+        + BudgetAccount.describe(policy.limit());
+  }
+
+  @Override
+  public Map<String, Object> arguments() {
+    return Map.of(
+        "shared",
+        policy.sharedName() == null ? "" : policy.sharedName(),
+        "limit",
+        BudgetAccount.describe(policy.limit()));
+  }
+
+  @Override
+  protected Result exec(B blackboard, Frame frame) {
+    frame.attribute("budget", policy.sharedName() == null ? "local" : policy.sharedName());
+    BudgetAccount account = BudgetAccount.open(policy);
+    try {
+      return Meters.with(account, () -> frame.run(child, blackboard));
+    } finally {
+      BudgetStore.Outcome figures = account.figures(frame.context());
+      if (figures != null) {
+        frame.attribute("budget_spent", view(figures.spent(), null));
+        frame.attribute(
+            "budget_remaining",
+            view(
+                account.limit().minus(figures.spent()).minus(figures.reserved()), account.limit()));
+      }
+    }
+  }
+
+  /** Dimensions as a map for the trace; with {@code limit}, only the limited ones. */
+  private static Map<String, Object> view(Spend spend, Spend limit) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    long[] v = spend.toArray();
+    long[] l = limit == null ? null : limit.toArray();
+    for (int i = 0; i < v.length; i++) {
+      if (l != null && l[i] == Spend.UNLIMITED) {
+        continue;
+      }
+      out.put(DIMENSIONS[i], i == 2 ? v[i] / 1_000_000.0 : v[i]);
+    }
+    return out;
+  }
+}
