@@ -157,6 +157,10 @@ class SemanticsDocTest {
   static String markdown(String javadoc) {
     String s = inlineTags(javadoc);
     s = s.replace("<p>", "\n").replaceAll("</?b>", "**").replaceAll("</?em>", "*");
+    s =
+        s.replaceAll("\\s*</?ul>\\s*", "\n\n")
+            .replaceAll("\\s*<li>\\s*", "\n- ")
+            .replace("</li>", "");
     s = s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     return s.replaceAll("\n{3,}", "\n\n").strip();
   }
