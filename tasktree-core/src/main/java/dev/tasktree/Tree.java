@@ -1,11 +1,15 @@
 package dev.tasktree;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.runtime.Outline;
 import dev.tasktree.runtime.Run;
+import dev.tasktree.runtime.Shapes;
 import dev.tasktree.runtime.Step;
 import dev.tasktree.runtime.Trees;
 import dev.tasktree.runtime.VirtualHandOff;
+import dev.tasktree.spi.NodeInfo;
+import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceIds;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,6 +55,8 @@ public final class Tree<B> {
   private final Step<B> root;
   private final int depth;
   private final boolean forks;
+  private volatile NodeInfo shape; // computed once, on first use
+  private volatile JsonNode shapeJson;
 
   Tree(String name, Step<B> root, int depth) {
     this.name = name;
@@ -84,7 +90,7 @@ public final class Tree<B> {
     Run run =
         new Run(
             TraceIds.create(name, options.clock().instant()), name, options, options.newRandom());
-    return VirtualHandOff.execute(run, name, root, blackboard, forks);
+    return VirtualHandOff.execute(run, name, root, blackboard, forks, this::shapeJson);
   }
 
   /** Starts the tree on a virtual thread with {@link RunOptions#defaults()}. */
@@ -102,12 +108,36 @@ public final class Tree<B> {
         .start(
             () -> {
               try {
-                result.complete(execution.execute(name, root, blackboard));
+                result.complete(execution.execute(name, root, blackboard, this::shapeJson));
               } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
               }
             });
     return new RunHandle(traceId, execution, result);
+  }
+
+  /**
+   * The tree's static shape, read-only: a {@code Tree} node named after the tree, its root node
+   * below it, and so on, each with its kind, name, path (as its spans carry it), static arguments
+   * and children. Subtrees appear under the node that runs them; a Gather shows its per-item tree
+   * once, without an item index. Walk it with {@link NodeInfo#accept}.
+   */
+  public NodeInfo shape() {
+    NodeInfo s = shape;
+    if (s == null) {
+      s = Shapes.of(name, root);
+      shape = s;
+    }
+    return s;
+  }
+
+  private JsonNode shapeJson() {
+    JsonNode json = shapeJson;
+    if (json == null) {
+      json = shape().toJson();
+      shapeJson = json;
+    }
+    return json;
   }
 
   /**
@@ -122,24 +152,26 @@ public final class Tree<B> {
    * </pre>
    */
   public String describe() {
-    StringBuilder out = new StringBuilder(name).append('\n');
-    describe(root, "", true, out);
-    return out.toString();
+    return Outline.describe(name, root);
   }
 
-  private static void describe(Step<?> step, String indent, boolean last, StringBuilder out) {
-    out.append(indent).append(last ? "└─ " : "├─ ").append(step.name());
-    if (!step.name().equals(step.kind())) {
-      out.append(" (").append(step.kind()).append(')');
-    }
-    if (!step.details().isEmpty()) {
-      out.append(" [").append(step.details()).append(']');
-    }
-    out.append('\n');
-    List<? extends Step<?>> children = step.children();
-    for (int i = 0; i < children.size(); i++) {
-      describe(children.get(i), indent + (last ? "   " : "│  "), i == children.size() - 1, out);
-    }
+  /**
+   * The status outline of one run of this tree: {@link #describe()}'s outline with what the run did
+   * at each node — {@code — OK}, {@code — FAIL ×3} (the last execution's status, and the number of
+   * executions when there were several: Retry tries, RepeatWhile loops), {@code — CANCELLED} or
+   * {@code — not run}. Spans are matched to nodes by path, so per-item spans of a Gather (whose
+   * paths carry an index) are not counted on the per-item tree.
+   *
+   * <pre>
+   * T — OK
+   * └─ Retry [3 tries, no backoff] — OK
+   *    └─ Call — OK ×3
+   * </pre>
+   *
+   * @param trace a trace of a run of this tree (e.g. from an {@code InMemoryTraceSink})
+   */
+  public String outline(Trace trace) {
+    return Outline.status(name, root, trace);
   }
 
   @Override

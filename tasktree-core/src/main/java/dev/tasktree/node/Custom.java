@@ -30,7 +30,11 @@ public final class Custom<B> extends Step<B> {
     if (node == null) {
       return Spec.<B>leaf("Node", name -> null).notNull(null, "node");
     }
-    return Spec.<B>leaf(node.kind(), name -> new Custom<>(name, node)).defaultName(node.name());
+    String kind = node.kind();
+    if (kind == null || kind.isBlank()) {
+      return Spec.<B>leaf("Node", name -> null).check(false, "node kind must not be blank");
+    }
+    return Spec.<B>leaf(kind, name -> new Custom<>(name, node)).defaultName(node.name());
   }
 
   @Override

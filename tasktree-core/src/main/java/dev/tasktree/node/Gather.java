@@ -33,6 +33,7 @@ public final class Gather<B, C> extends Step<B> {
   private final Function<B, ? extends Collection<? extends C>> items;
   private final Tree<C> tree;
   private final int limit;
+  private final Item<C> template;
 
   private Gather(
       String name, Function<B, ? extends Collection<? extends C>> items, Tree<C> tree, int limit) {
@@ -40,6 +41,7 @@ public final class Gather<B, C> extends Step<B> {
     this.items = items;
     this.tree = tree;
     this.limit = limit;
+    this.template = new Item<>(tree, -1);
   }
 
   /** The descriptor of {@code gather(items, perItem, maxConcurrency)}. */
@@ -72,7 +74,7 @@ public final class Gather<B, C> extends Step<B> {
 
   @Override
   public List<? extends Step<?>> children() {
-    return List.of(Trees.root(tree));
+    return List.of(template); // the per-item tree, as each item's span shows it, without an index
   }
 
   @Override
@@ -104,9 +106,15 @@ public final class Gather<B, C> extends Step<B> {
   private static final class Item<C> extends Step<C> {
     private final Step<C> root;
 
+    /** Item {@code index}; -1 for the template the shape shows. */
     Item(Tree<C> tree, int index) {
-      super(tree.name(), "Subtree", tree.name() + "[" + index + "]");
+      super(tree.name(), "Subtree", index < 0 ? tree.name() : tree.name() + "[" + index + "]");
       this.root = Trees.root(tree);
+    }
+
+    @Override
+    public List<? extends Step<?>> children() {
+      return List.of(root);
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class Subtree<B, C> extends Step<B> {
     return Spec.<B>leaf("Subtree", name -> new Subtree<>(name, tree, blackboard))
         .notNull(tree, "tree")
         .notNull(blackboard, "blackboard")
-        .defaultName(tree == null ? null : tree.name())
+        .defaultName(tree == null ? "Subtree" : tree.name())
         .nested(tree == null ? 0 : Trees.depth(tree));
   }
 

@@ -12,6 +12,7 @@ import dev.tasktree.store.Signal;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.store.StoreException;
 import dev.tasktree.trace.LogLevel;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,8 +78,10 @@ public final class Terminable<B> extends Step<B> {
 
   @Override
   public Map<String, Object> arguments() {
-    return Map.of(
-        "onStoreError", failOnStoreError ? "FAIL" : "CONTINUE", "fallback", fallback != null);
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("onStoreError", failOnStoreError ? "FAIL" : "CONTINUE");
+    args.put("fallback", fallback != null);
+    return args;
   }
 
   @Override

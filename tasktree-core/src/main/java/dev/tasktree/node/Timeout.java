@@ -8,6 +8,7 @@ import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -18,12 +19,14 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>OK or FAIL as the child when it ends in time. At the deadline the child's whole subtree is
  * cancelled: every thread in it, at any depth, is interrupted, every {@code onCancel} hook runs and
- * no node starts in it any more. The node waits for the child to unwind for at most the run's
- * cancel grace (100 ms by default); work still running then ignored interruption and is abandoned
- * (its span ends CANCELLED with {@code tasktree.abandoned}). Then the {@code fallback()} runs on
- * the caller's thread, outside the cancelled scope, and is the result; without one the node fails
- * with a {@link TimeoutException}. The span records {@code timed_out}. A Timeout cancelled by an
- * ancestor does not run its fallback; it unwinds too.
+ * no node starts in it any more. The node's own thread runs the hooks and interrupts the children,
+ * whichever thread raised the cancel, so every hook of the subtree has finished before the node
+ * returns (Terminable, Race and fail-fast Parallel likewise). The node waits for the child to
+ * unwind for at most the run's cancel grace (100 ms by default); work still running then ignored
+ * interruption and is abandoned (its span ends CANCELLED with {@code tasktree.abandoned}). Then the
+ * {@code fallback()} runs on the caller's thread, outside the cancelled scope, and is the result;
+ * without one the node fails with a {@link TimeoutException}. The span records {@code timed_out}. A
+ * Timeout cancelled by an ancestor does not run its fallback; it unwinds too.
  *
  * @param <B> the blackboard type
  */
@@ -64,7 +67,10 @@ public final class Timeout<B> extends Step<B> {
 
   @Override
   public Map<String, Object> arguments() {
-    return Map.of("timeout", timeout.toString(), "fallback", fallback != null);
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("timeout", timeout.toString());
+    args.put("fallback", fallback != null);
+    return args;
   }
 
   @Override

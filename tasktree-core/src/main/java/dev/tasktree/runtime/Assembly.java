@@ -18,9 +18,10 @@ public final class Assembly<B> {
   /**
    * How deeply nodes may nest, subtrees included. Deeper trees are rejected by {@code build()}: the
    * runtime runs nested nodes on nested stack frames, and this bound keeps every tree that builds
-   * runnable on a default thread stack.
+   * runnable on a default thread stack, and the JSON of its shape (two levels per node) within
+   * Jackson's default read limit of 1,000 nested levels.
    */
-  public static final int MAX_DEPTH = 1_000;
+  public static final int MAX_DEPTH = 256;
 
   private final String treeName;
   private final Spec<B> root;

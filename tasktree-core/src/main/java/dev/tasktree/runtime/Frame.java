@@ -128,7 +128,7 @@ public final class Frame {
     } catch (Cancelled cancelled) {
       childSpan.cancelled(cancelled.getMessage());
       throw cancelled;
-    } catch (Exception | AssertionError e) {
+    } catch (Exception | AssertionError | StackOverflowError e) {
       if (scope.cancelled()) {
         childSpan.cancelled(scope.reason());
         throw new Cancelled(scope.reason());

@@ -56,11 +56,12 @@ final class Recorder {
     return sink != null;
   }
 
-  void traceStarted(String name, Map<String, Object> attributes) {
+  void traceStarted(
+      String name, Map<String, Object> attributes, java.util.function.Supplier<JsonNode> shape) {
     if (sink != null) {
       Map<String, JsonNode> attrs = new java.util.LinkedHashMap<>();
       attributes.forEach((key, value) -> attrs.put(key, json(value)));
-      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, attrs));
+      sink.emit(new TraceEvent.TraceStarted(traceId, clock.instant(), name, attrs, shape.get()));
     }
   }
 

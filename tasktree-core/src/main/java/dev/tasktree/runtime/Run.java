@@ -1,5 +1,6 @@
 package dev.tasktree.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.spi.RunInterceptor;
@@ -8,6 +9,7 @@ import dev.tasktree.trace.Status;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /** The state of one run: its id, options, recorder, random source and root scope. */
 public final class Run {
@@ -114,9 +116,11 @@ public final class Run {
    * @param treeName the tree's name (its root span's name and path)
    * @param rootNode the tree's root node
    * @param blackboard the run's blackboard
+   * @param shape the tree's shape as JSON, asked for only when the run is traced
    */
-  public <B> Result execute(String treeName, Step<B> rootNode, B blackboard) {
-    recorder.traceStarted(treeName, interception.traceAttributes());
+  public <B> Result execute(
+      String treeName, Step<B> rootNode, B blackboard, Supplier<JsonNode> shape) {
+    recorder.traceStarted(treeName, interception.traceAttributes(), shape);
     Recorder.Span treeSpan = recorder.start(null, treeName, "Tree", treeName);
     Frame frame =
         new Frame(
@@ -134,6 +138,20 @@ public final class Run {
       status = Status.CANCELLED;
       awaitCancelHooks(treeSpan, treeName);
       treeSpan.cancelled(cancelled.getMessage());
+    } catch (StackOverflowError overflow) {
+      // build() bounds the depth (Assembly.MAX_DEPTH); a thread with a tiny stack may still
+      // overflow. A run never throws: it fails with a clear reason.
+      IllegalStateException error =
+          new IllegalStateException(
+              "the tree nests too deep for this thread's stack; run it on a thread with a larger"
+                  + " stack (nesting is limited to "
+                  + Assembly.MAX_DEPTH
+                  + " levels by build())",
+              overflow);
+      result = Result.fail(error);
+      status = Status.FAIL;
+      treeSpan.error(error);
+      treeSpan.end(result);
     } finally {
       interruptHook.run();
       setRunThread(null);

@@ -98,7 +98,11 @@ public final class Spec<B> {
 
   /** The default name (e.g. a subtree's tree name); a {@code name(...)} before it still wins. */
   public Spec<B> defaultName(String name) {
-    if (!named && name != null) {
+    String problem = NodeNames.problem(name);
+    if (problem != null) {
+      return check(false, problem);
+    }
+    if (!named) {
       this.name = name;
     }
     return this;

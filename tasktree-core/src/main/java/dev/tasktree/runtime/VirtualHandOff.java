@@ -1,10 +1,12 @@
 package dev.tasktree.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /**
@@ -21,17 +23,20 @@ public final class VirtualHandOff implements Runnable {
   private final String treeName;
   private final Step<?> root;
   private final Object blackboard;
+  private final Supplier<JsonNode> shape;
   private final Thread caller = Thread.currentThread();
   private final Map<String, String> mdc = MDC.getCopyOfContextMap();
   private volatile boolean done;
   private Result result;
   private Throwable failure;
 
-  private VirtualHandOff(Run run, String treeName, Step<?> root, Object blackboard) {
+  private VirtualHandOff(
+      Run run, String treeName, Step<?> root, Object blackboard, Supplier<JsonNode> shape) {
     this.run = run;
     this.treeName = treeName;
     this.root = root;
     this.blackboard = blackboard;
+    this.shape = shape;
   }
 
   /** Whether any node of the tree under {@code root} forks (walked once, when a tree is built). */
@@ -53,11 +58,16 @@ public final class VirtualHandOff implements Runnable {
    * virtual thread while this one waits.
    */
   public static <B> Result execute(
-      Run run, String treeName, Step<B> root, B blackboard, boolean forks) {
+      Run run,
+      String treeName,
+      Step<B> root,
+      B blackboard,
+      boolean forks,
+      Supplier<JsonNode> shape) {
     if (!forks || Thread.currentThread().isVirtual()) {
-      return run.execute(treeName, root, blackboard);
+      return run.execute(treeName, root, blackboard, shape);
     }
-    VirtualHandOff handOff = new VirtualHandOff(run, treeName, root, blackboard);
+    VirtualHandOff handOff = new VirtualHandOff(run, treeName, root, blackboard, shape);
     Thread.startVirtualThread(handOff);
     return handOff.await();
   }
@@ -69,7 +79,7 @@ public final class VirtualHandOff implements Runnable {
       MDC.setContextMap(mdc);
     }
     try {
-      result = run.execute(treeName, (Step<Object>) root, blackboard);
+      result = run.execute(treeName, (Step<Object>) root, blackboard, shape);
     } catch (RuntimeException | Error e) {
       failure = e;
     } finally {

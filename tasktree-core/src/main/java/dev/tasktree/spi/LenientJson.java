@@ -33,7 +33,7 @@ public final class LenientJson {
           .build();
 
   private static final Pattern FENCE =
-      Pattern.compile("```[ \\t]*(?:json|JSON|json5)?[ \\t]*\\r?\\n(.*?)```", Pattern.DOTALL);
+      Pattern.compile("```[ \\t]*[\\w.+-]*[ \\t]*\\r?\\n(.*?)```", Pattern.DOTALL);
 
   private LenientJson() {}
 
@@ -72,8 +72,9 @@ public final class LenientJson {
   }
 
   /**
-   * The JSON inside {@code text}: the content of its first {@code ```json} (or bare {@code ```})
-   * fence when it has one, else the text itself, stripped of surrounding whitespace.
+   * The JSON inside {@code text}: the content of its first fenced block ({@code ```json}, {@code
+   * ```jsonc}, a bare {@code ```}, ...) when it has one, else the text itself, stripped of
+   * surrounding whitespace.
    */
   public static String stripFences(String text) {
     String body = text.strip();

@@ -1,8 +1,12 @@
 package dev.tasktree.trace;
 
 /**
- * Well-known span attribute names. LLM spans use the OpenTelemetry GenAI names where one exists;
- * the trace summary adds up tokens and cost from these attributes on every span.
+ * Well-known span attribute names: the one definition of every {@code gen_ai.*} name TaskTree
+ * writes (OpenTelemetry GenAI semantic conventions) and of the core {@code tasktree.*} names. The
+ * LLM module uses these constants; the web UI imports the same names from {@code
+ * dev/tasktree/ui/attributes.js}, which is generated from this class (a trace-server test checks
+ * that it is current). The trace summary adds up tokens and cost from these attributes on every
+ * span.
  */
 public final class Attributes {
   /** The model named in the request. */
@@ -16,6 +20,57 @@ public final class Attributes {
 
   /** Output (completion) tokens, an integer. */
   public static final String OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
+
+  /** The GenAI operation, e.g. {@code chat}. */
+  public static final String OPERATION = "gen_ai.operation.name";
+
+  /** The GenAI provider, e.g. {@code openai}. */
+  public static final String PROVIDER = "gen_ai.provider.name";
+
+  /** The requested temperature. */
+  public static final String TEMPERATURE = "gen_ai.request.temperature";
+
+  /** The requested top_p. */
+  public static final String TOP_P = "gen_ai.request.top_p";
+
+  /** The requested maximum of output tokens. */
+  public static final String MAX_TOKENS = "gen_ai.request.max_tokens";
+
+  /** The requested seed. */
+  public static final String SEED = "gen_ai.request.seed";
+
+  /** The requested stop sequences. */
+  public static final String STOP_SEQUENCES = "gen_ai.request.stop_sequences";
+
+  /** The messages sent to the model (opt-in content). */
+  public static final String INPUT_MESSAGES = "gen_ai.input.messages";
+
+  /** The messages the model answered with (opt-in content). */
+  public static final String OUTPUT_MESSAGES = "gen_ai.output.messages";
+
+  /** The tools offered to the model. */
+  public static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
+
+  /** Why the model stopped, per choice. */
+  public static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
+
+  /** The requested output type, e.g. {@code json}. */
+  public static final String OUTPUT_TYPE = "gen_ai.output.type";
+
+  /** A tool call's tool name. */
+  public static final String TOOL_NAME = "gen_ai.tool.name";
+
+  /** A tool call's id. */
+  public static final String TOOL_CALL_ID = "gen_ai.tool.call.id";
+
+  /** A tool call's arguments. */
+  public static final String TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+
+  /** A tool call's result. */
+  public static final String TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+
+  /** The class of error that ended an operation (OpenTelemetry {@code error.type}). */
+  public static final String ERROR_TYPE = "error.type";
 
   /** Cost of the call in US dollars, a number. */
   public static final String COST_USD = "tasktree.cost_usd";

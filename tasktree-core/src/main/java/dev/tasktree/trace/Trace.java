@@ -1,6 +1,7 @@
 package dev.tasktree.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.spi.NodeInfo;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -11,8 +12,15 @@ import java.util.stream.Stream;
  * @param summary totals and status
  * @param data the run's result data (null node while unfinished)
  * @param roots the root spans (one for a healthy trace; more if lines were lost)
+ * @param shape the tree's static shape from the first line, or null (format version 1, or a shape
+ *     that could not be read)
  */
-public record Trace(TraceSummary summary, JsonNode data, List<Span> roots) {
+public record Trace(TraceSummary summary, JsonNode data, List<Span> roots, NodeInfo shape) {
+
+  /** A trace without a shape. */
+  public Trace(TraceSummary summary, JsonNode data, List<Span> roots) {
+    this(summary, data, roots, null);
+  }
 
   /** Every span, depth first in start order. */
   public Stream<Span> spans() {

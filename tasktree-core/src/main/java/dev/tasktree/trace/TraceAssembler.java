@@ -3,6 +3,7 @@ package dev.tasktree.trace;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.tasktree.spi.NodeInfo;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.SpanEnded;
 import dev.tasktree.trace.TraceEvent.SpanLogged;
@@ -111,7 +112,22 @@ final class TraceAssembler {
             totals.cost,
             corruptLines);
     return new Trace(
-        summary, ended == null ? NullNode.getInstance() : ended.data(), List.copyOf(rootSpans));
+        summary,
+        ended == null ? NullNode.getInstance() : ended.data(),
+        List.copyOf(rootSpans),
+        shape());
+  }
+
+  /** The start event's shape, or null when it has none or it is not a shape. */
+  private NodeInfo shape() {
+    if (started.shape() == null) {
+      return null;
+    }
+    try {
+      return NodeInfo.fromJson(started.shape());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static final class Totals {

@@ -28,7 +28,7 @@ import java.util.Map;
  */
 final class TraceCodec {
 
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private static final DateTimeFormatter TIME_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -108,6 +108,10 @@ final class TraceCodec {
         field(out, NAME, e.name());
         field(out, TIME, time(e.time()));
         writeMap(out, e.attributes());
+        if (e.shape() != null) {
+          out.writeFieldName("shape");
+          out.writeTree(e.shape());
+        }
       }
       case SpanStarted e -> {
         field(out, TYPE, START);
@@ -229,7 +233,9 @@ final class TraceCodec {
         if (version < 1 || version > VERSION) {
           throw new IllegalArgumentException("unsupported trace format version " + version);
         }
-        yield new TraceStarted(text(node, "id"), time, text(node, "name"), map(node, "attrs"));
+        JsonNode shape = version >= 2 && node.path("shape").isObject() ? node.get("shape") : null;
+        yield new TraceStarted(
+            text(node, "id"), time, text(node, "name"), map(node, "attrs"), shape);
       }
       case "start" ->
           new SpanStarted(

@@ -33,9 +33,22 @@ public sealed interface TraceEvent {
     return TraceCodec.decode(line, traceId);
   }
 
-  /** The run began. */
-  record TraceStarted(String traceId, Instant time, String name, Map<String, JsonNode> attributes)
-      implements TraceEvent {}
+  /**
+   * The run began.
+   *
+   * @param shape the tree's static shape ({@code NodeInfo.toJson()}), or null when unknown (format
+   *     version 1, or an event not written by a tree run); do not modify it
+   */
+  record TraceStarted(
+      String traceId, Instant time, String name, Map<String, JsonNode> attributes, JsonNode shape)
+      implements TraceEvent {
+
+    /** A start without a shape. */
+    public TraceStarted(
+        String traceId, Instant time, String name, Map<String, JsonNode> attributes) {
+      this(traceId, time, name, attributes, null);
+    }
+  }
 
   /** A node began executing; {@code parentId} is null for the root span. */
   record SpanStarted(

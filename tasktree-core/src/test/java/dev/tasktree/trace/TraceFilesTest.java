@@ -62,7 +62,7 @@ class TraceFilesTest {
     Path file = dir.resolve(run.traceId() + ".jsonl");
     assertThat(file).exists();
     List<String> lines = Files.readAllLines(file);
-    assertThat(lines.getFirst()).startsWith("{\"v\":1,\"type\":\"trace\"");
+    assertThat(lines.getFirst()).startsWith("{\"v\":2,\"type\":\"trace\"");
     assertThat(lines).allSatisfy(line -> assertThat(line).startsWith("{\"").endsWith("}"));
     assertThat(lines.get(lines.size() - 2)).startsWith("{\"type\":\"trace_end\"");
     assertThat(lines.getLast()).startsWith("{\"type\":\"summary\"");

@@ -10,7 +10,9 @@ import dev.tasktree.Tree;
 import dev.tasktree.spi.Around;
 import dev.tasktree.spi.Node;
 import dev.tasktree.spi.NodeContext;
+import dev.tasktree.spi.NodeInfo;
 import dev.tasktree.store.InMemorySignalStore;
+import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.Span;
@@ -97,6 +99,35 @@ public final class DocSnippets {
     // end-snippet
     return result.isOk() ? cancelled : result;
   }
+
+  static String shapeAndOutline() {
+    // snippet:shape
+    NodeInfo shape = SUMMARISE.shape(); // kind, name, path, details, children
+    shape.accept(
+        node -> {
+          System.out.println(node.path() + " " + node.details());
+          return true; // visit its children too
+        });
+
+    InMemoryTraceSink sink = new InMemoryTraceSink();
+    SUMMARISE.run(
+        new Job("job-8", List.of("a document")), RunOptions.defaults().withTraceSink(sink));
+    String outline = SUMMARISE.outline(sink.last()); // describe() with each node's status
+    // end-snippet
+    return outline;
+  }
+
+  // spotless:off
+  // snippet:attempt
+  static final Tree<Job> ASK_AGAIN = Tree.<Job>named("AskAgain")
+      .retry(3)
+          .call((job, ctx) -> {
+            String hint = ctx.lastFailure().map(f -> "last time: " + f.data()).orElse("");
+            return ctx.attempt() == 1 ? Result.fail("not JSON") : "answer " + hint;
+          })
+      .build();
+  // end-snippet
+  // spotless:on
 
   // snippet:node
   /** A node of your own: here, one that asks a search service and records what it did. */

@@ -1,27 +1,29 @@
 package dev.tasktree.llm;
 
+import dev.tasktree.trace.Attributes;
+
 /**
- * Span attribute names of LLM spans beyond {@link dev.tasktree.trace.Attributes}: OpenTelemetry
- * GenAI names where one exists, {@code tasktree.llm.*} otherwise.
+ * Span attribute names of LLM spans: the {@code gen_ai.*} names come from {@link Attributes} (their
+ * one definition, shared with the UI); {@code tasktree.llm.*} names are the LLM module's own.
  */
 final class GenAi {
-  static final String OPERATION = "gen_ai.operation.name";
-  static final String PROVIDER = "gen_ai.provider.name";
-  static final String TEMPERATURE = "gen_ai.request.temperature";
-  static final String TOP_P = "gen_ai.request.top_p";
-  static final String MAX_TOKENS = "gen_ai.request.max_tokens";
-  static final String SEED = "gen_ai.request.seed";
-  static final String STOP = "gen_ai.request.stop_sequences";
-  static final String INPUT_MESSAGES = "gen_ai.input.messages";
-  static final String OUTPUT_MESSAGES = "gen_ai.output.messages";
-  static final String TOOL_DEFINITIONS = "gen_ai.tool.definitions";
-  static final String FINISH_REASONS = "gen_ai.response.finish_reasons";
-  static final String OUTPUT_TYPE = "gen_ai.output.type";
-  static final String TOOL_NAME = "gen_ai.tool.name";
-  static final String TOOL_CALL_ID = "gen_ai.tool.call.id";
-  static final String TOOL_ARGUMENTS = "gen_ai.tool.call.arguments";
-  static final String TOOL_RESULT = "gen_ai.tool.call.result";
-  static final String ERROR_TYPE = "error.type";
+  static final String OPERATION = Attributes.OPERATION;
+  static final String PROVIDER = Attributes.PROVIDER;
+  static final String TEMPERATURE = Attributes.TEMPERATURE;
+  static final String TOP_P = Attributes.TOP_P;
+  static final String MAX_TOKENS = Attributes.MAX_TOKENS;
+  static final String SEED = Attributes.SEED;
+  static final String STOP = Attributes.STOP_SEQUENCES;
+  static final String INPUT_MESSAGES = Attributes.INPUT_MESSAGES;
+  static final String OUTPUT_MESSAGES = Attributes.OUTPUT_MESSAGES;
+  static final String TOOL_DEFINITIONS = Attributes.TOOL_DEFINITIONS;
+  static final String FINISH_REASONS = Attributes.FINISH_REASONS;
+  static final String OUTPUT_TYPE = Attributes.OUTPUT_TYPE;
+  static final String TOOL_NAME = Attributes.TOOL_NAME;
+  static final String TOOL_CALL_ID = Attributes.TOOL_CALL_ID;
+  static final String TOOL_ARGUMENTS = Attributes.TOOL_CALL_ARGUMENTS;
+  static final String TOOL_RESULT = Attributes.TOOL_CALL_RESULT;
+  static final String ERROR_TYPE = Attributes.ERROR_TYPE;
 
   static final String PARAMS = "tasktree.llm.params";
   static final String BASE_URL = "tasktree.llm.base_url";

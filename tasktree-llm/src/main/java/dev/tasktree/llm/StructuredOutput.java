@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasktree.spi.LenientJson;
 import java.lang.reflect.Type;
 import java.util.List;
 
@@ -83,7 +84,7 @@ final class StructuredOutput {
 
   /** Parses the reply text into the type; the message says what does not fit. */
   Object parse(String text) throws MismatchException {
-    String json = stripFences(text == null ? "" : text.strip());
+    String json = LenientJson.stripFences(text == null ? "" : text);
     String typeName = type.getTypeName().replaceAll("\\b[\\w.$]*[.$](\\w+)", "$1");
     JsonNode node;
     try {
@@ -115,18 +116,6 @@ final class StructuredOutput {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new MismatchException("the reply does not fit " + typeName + ": " + e.getMessage());
     }
-  }
-
-  /** Removes a Markdown code fence around the reply, as models add them despite instructions. */
-  static String stripFences(String text) {
-    if (text.startsWith("```")) {
-      int firstLine = text.indexOf('\n');
-      int end = text.lastIndexOf("```");
-      if (firstLine > 0 && end > firstLine) {
-        return text.substring(firstLine + 1, end).strip();
-      }
-    }
-    return text;
   }
 
   /** The final reply does not fit the structured-output type. */

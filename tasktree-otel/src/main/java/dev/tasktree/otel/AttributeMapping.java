@@ -1,6 +1,7 @@
 package dev.tasktree.otel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.TraceJson;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -22,12 +23,12 @@ final class AttributeMapping {
   /** GenAI attributes that carry prompts, replies, tool arguments or results: opt-in only. */
   static final Set<String> CONTENT =
       Set.of(
-          "gen_ai.input.messages",
-          "gen_ai.output.messages",
+          Attributes.INPUT_MESSAGES,
+          Attributes.OUTPUT_MESSAGES,
           "gen_ai.system_instructions",
-          "gen_ai.tool.definitions",
-          "gen_ai.tool.call.arguments",
-          "gen_ai.tool.call.result",
+          Attributes.TOOL_DEFINITIONS,
+          Attributes.TOOL_CALL_ARGUMENTS,
+          Attributes.TOOL_CALL_RESULT,
           "tasktree.llm.params");
 
   private static final Map<String, String> RENAMED =

@@ -3,6 +3,7 @@ package dev.tasktree.otel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasktree.trace.Attributes;
 import java.util.Map;
 
 /**
@@ -28,9 +29,8 @@ final class GenAiMessages {
       return value.toString();
     }
     return switch (key) {
-      case "gen_ai.input.messages" -> messages(value).toString();
-      case "gen_ai.output.messages" ->
-          reply(value, attributes.get("gen_ai.response.finish_reasons"));
+      case Attributes.INPUT_MESSAGES -> messages(value).toString();
+      case Attributes.OUTPUT_MESSAGES -> reply(value, attributes.get(Attributes.FINISH_REASONS));
       default -> value.toString();
     };
   }

@@ -1,5 +1,7 @@
 package dev.tasktree.otel;
 
+import dev.tasktree.trace.Attributes;
+
 /**
  * Attribute names this module writes that neither core nor tasktree-llm define: the OpenTelemetry
  * GenAI semantic-convention names that TaskTree's own {@code tasktree.llm.*} attributes map to, and
@@ -38,13 +40,13 @@ public final class OtelNames {
   public static final String DATA = "tasktree.data";
 
   // GenAI semantic-convention names (gen_ai registry, development stability).
-  static final String GEN_AI_OPERATION = "gen_ai.operation.name";
-  static final String GEN_AI_PROVIDER = "gen_ai.provider.name";
+  static final String GEN_AI_OPERATION = Attributes.OPERATION;
+  static final String GEN_AI_PROVIDER = Attributes.PROVIDER;
   static final String GEN_AI_CACHE_READ_TOKENS = "gen_ai.usage.cache_read.input_tokens";
   static final String GEN_AI_REASONING_TOKENS = "gen_ai.usage.reasoning.output_tokens";
   static final String GEN_AI_STREAM = "gen_ai.request.stream";
   static final String GEN_AI_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
-  static final String GEN_AI_TOOL_NAME = "gen_ai.tool.name";
+  static final String GEN_AI_TOOL_NAME = Attributes.TOOL_NAME;
   static final String GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
   static final String ERROR_TYPE = "error.type";
   static final String SERVER_ADDRESS = "server.address";

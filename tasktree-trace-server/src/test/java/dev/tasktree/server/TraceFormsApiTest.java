@@ -21,6 +21,7 @@ class TraceFormsApiTest {
   static Http http;
   static String failed;
   static String shaped;
+  static String unshaped;
 
   @BeforeAll
   static void start() throws Exception {
@@ -36,11 +37,17 @@ class TraceFormsApiTest {
             .end(5, "r", "OK")
             .traceEnd(5, "OK")
             .write(dir, true);
+    unshaped =
+        TraceFiles.trace("unshaped", Instant.parse("2026-01-01T11:00:00Z"))
+            .start(0, "r", null, "unshaped", "Tree", "unshaped")
+            .end(5, "r", "OK")
+            .traceEnd(5, "OK")
+            .write(dir, true);
     server = TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0));
     http = new Http(server);
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> http.json("/api/health").path("traces").asInt() == 2);
+        .until(() -> http.json("/api/health").path("traces").asInt() == 3);
     failed = http.json("/api/traces?q=retry").path("items").get(0).path("id").asText();
   }
 
@@ -118,7 +125,10 @@ class TraceFormsApiTest {
                 .path("name")
                 .asText())
         .isEqualTo("shaped");
-    assertThat(http.json("/api/traces/" + failed).path("shape").isNull()).isTrue();
+    assertThat(http.json("/api/traces/" + unshaped).path("shape").isNull()).isTrue();
+    // core writes the shape of every run it traces (format v2)
+    assertThat(http.json("/api/traces/" + failed).path("shape").path("kind").asText())
+        .isEqualTo("Tree");
   }
 
   @Test

@@ -4,7 +4,7 @@ import { isoFromUs } from './compact.js';
 import { h, highlighted } from './dom.js';
 import * as fmt from './format.js';
 import { jsonTree } from './json-tree.js';
-import { ATTEMPT, CANCEL_REASON, COST, INPUT_TOKENS, isLlm, MODEL, OUTPUT_TOKENS } from './model.js';
+import { ATTEMPT, CANCEL_REASON, COST, INPUT_TOKENS, isLlm, MODEL, OUTPUT_TOKENS, RESPONSE_MODEL } from './model.js';
 import { statusBadge } from './status.js';
 import { extractTranscript, renderTranscript } from './transcript.js';
 import { shownStatus } from './tree-row.js';
@@ -107,8 +107,8 @@ export function renderDetail(model, span, needle) {
     const ttft = findAttr(a, /first_token|ttft/i);
     const finish = findAttr(a, /finish_reason/i);
     panel.appendChild(section('LLM call', kv([
-      ['Model', String(a[MODEL] ?? a['gen_ai.response.model'] ?? '–')],
-      a['gen_ai.response.model'] && a['gen_ai.response.model'] !== a[MODEL] ? ['Response model', String(a['gen_ai.response.model'])] : null,
+      ['Model', String(a[MODEL] ?? a[RESPONSE_MODEL] ?? '–')],
+      a[RESPONSE_MODEL] && a[RESPONSE_MODEL] !== a[MODEL] ? ['Response model', String(a[RESPONSE_MODEL])] : null,
       ['Tokens', `${fmt.count(a[INPUT_TOKENS] ?? 0)} in / ${fmt.count(a[OUTPUT_TOKENS] ?? 0)} out`],
       ['Cost', fmt.cost(Number(a[COST]) || 0)],
       ttft ? ['Time to first token', typeof ttft[1] === 'number' ? `${ttft[1]} ${/_s$|seconds/.test(ttft[0]) ? 's' : 'ms'}` : String(ttft[1])] : null,

@@ -1,19 +1,19 @@
 // The span model of one trace: built from the API's flat span list, updated by live events.
 import { indexShape, mergedChildren } from './shape.js';
 
-export const ATTEMPT = 'tasktree.attempt';
-export const INDEX = 'tasktree.index';
-export const INPUT_TOKENS = 'gen_ai.usage.input_tokens';
-export const OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
-export const COST = 'tasktree.cost_usd';
-export const MODEL = 'gen_ai.request.model';
-export const ABANDONED = 'tasktree.abandoned';
-export const CANCEL_REASON = 'tasktree.cancel_reason';
+// Attribute names: generated from core's dev.tasktree.trace.Attributes (their one definition).
+import {
+  ABANDONED, ATTEMPT, CANCEL_REASON, COST_USD, INDEX, INPUT_TOKENS, OUTPUT_TOKENS, REQUEST_MODEL, RESPONSE_MODEL,
+} from './attributes.js';
+
+export { ABANDONED, ATTEMPT, CANCEL_REASON, INDEX, INPUT_TOKENS, OUTPUT_TOKENS, RESPONSE_MODEL };
+export const COST = COST_USD;
+export const MODEL = REQUEST_MODEL;
 
 export function isLlm(span) {
   if (/^(llm|chat|completion)/i.test(span.kind || '')) return true;
   const a = span.attributes || {};
-  return MODEL in a || INPUT_TOKENS in a || 'gen_ai.response.model' in a;
+  return MODEL in a || INPUT_TOKENS in a || RESPONSE_MODEL in a;
 }
 
 export function isError(span) {
@@ -215,7 +215,7 @@ export class TraceModel {
     for (const s of this.spans.values()) {
       if (!isLlm(s)) continue;
       const a = s.attributes;
-      const name = String(a[MODEL] ?? a['gen_ai.response.model'] ?? 'unknown model');
+      const name = String(a[MODEL] ?? a[RESPONSE_MODEL] ?? 'unknown model');
       let m = by.get(name);
       if (!m) by.set(name, m = { model: name, calls: 0, input: 0, output: 0, cost: 0, latencies: [] });
       m.calls++;

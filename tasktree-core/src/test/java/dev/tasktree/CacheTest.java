@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class CacherTest {
+class CacheTest {
 
   /** A clock the test moves by hand. */
   static final class ManualClock extends Clock {
