@@ -2,6 +2,7 @@ package dev.tasktree.server;
 
 import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceEvent;
+import dev.tasktree.trace.TraceFormat;
 import dev.tasktree.trace.TraceReader;
 import dev.tasktree.trace.TraceSummary;
 import java.io.IOException;
@@ -29,12 +30,13 @@ import java.util.Optional;
 final class TraceFileReader {
 
   /** The longest line read; longer lines count as corrupt. */
-  static final int MAX_LINE = 8 << 20;
+  static final int MAX_LINE = TraceFormat.MAX_LINE_BYTES;
 
   /** How long a request or the index waits for room in the budget. */
   static final long BUDGET_WAIT_MILLIS = 30_000;
 
-  private static final int PROBE_LIMIT = 1 << 20;
+  /** A first line may be as long as any line: it carries the tree's shape. */
+  private static final int PROBE_LIMIT = MAX_LINE;
 
   private final Path dir;
   private final TraceReader reader;
@@ -153,7 +155,7 @@ final class TraceFileReader {
 
   /**
    * Checks the first line before anything else is read, so a huge file that is not a trace (one
-   * gigantic line, binary data) is rejected after reading at most 1 MB.
+   * gigantic line, binary data) is rejected after reading at most one line's limit.
    *
    * @return why the file is not a trace, or null when its first line is a trace start
    */
@@ -173,7 +175,7 @@ final class TraceFileReader {
       }
     }
     if (newline < 0 && size > PROBE_LIMIT) {
-      return "not a TaskTree trace: its first line is longer than 1 MB";
+      return "not a TaskTree trace: its first line is longer than " + (PROBE_LIMIT >> 20) + " MB";
     }
     String first = new String(bytes, 0, newline < 0 ? n : newline, StandardCharsets.UTF_8);
     if (first.isBlank()) {

@@ -62,7 +62,7 @@ class RobustnessTest {
     byte[] binary = new byte[10_000];
     new Random(1).nextBytes(binary);
     Files.write(traces.resolve("20260101T000000000006Z-binary-00000006.jsonl"), binary);
-    // 100 MB in one line: rejected after reading 1 MB.
+    // 100 MB in one line: rejected after reading one line's limit (8 MB).
     try (OutputStream out =
         Files.newOutputStream(
             traces.resolve("20260101T000000000007Z-huge-garbage-00000007.jsonl"))) {
@@ -157,7 +157,7 @@ class RobustnessTest {
     assertThat(items.get("text").path("reason").asText()).startsWith("not a TaskTree trace");
     assertThat(items.get("json").path("reason").asText()).startsWith("not a TaskTree trace");
     assertThat(items.get("binary").path("reason").asText()).startsWith("not a TaskTree trace");
-    assertThat(items.get("huge-garbage").path("reason").asText()).contains("longer than 1 MB");
+    assertThat(items.get("huge-garbage").path("reason").asText()).contains("longer than 8 MB");
     for (String name : List.of("empty", "text", "json", "binary", "huge-garbage")) {
       assertThat(items.get(name).path("unreadable").asBoolean()).as(name).isTrue();
       assertThat(items.get(name).path("status").isNull()).as(name).isTrue();

@@ -317,4 +317,28 @@ class TraceApiTest {
             "text/event-stream");
     assertThat(again.body()).contains("\"type\":\"trace_end\"");
   }
+
+  @Test
+  void aWideTreeWhoseShapeLineIsOverOneMegabyteIsListedAndServed() throws Exception {
+    // 12,000 leaves: the first line carries the shape, well over the 1 MB a probe once read.
+    var builder = dev.tasktree.Tree.<Fixtures.Board>named("wide tree").sequence();
+    for (int i = 0; i < 12_000; i++) {
+      builder.name("leaf number " + i).call(b -> "ok");
+    }
+    builder.end().build().run(new Fixtures.Board(1, false), Fixtures.options(dir));
+    Fixtures.flush(dir);
+    String id = onlyId("q=wide");
+    Path file = dir.resolve(id + ".jsonl");
+    String firstLine;
+    try (BufferedReader in = Files.newBufferedReader(file)) {
+      firstLine = in.readLine();
+    }
+    assertThat(firstLine.length()).isGreaterThan(1 << 20);
+    JsonNode listed = http.json("/api/traces?q=wide").path("items").get(0);
+    assertThat(listed.path("status").asText()).isEqualTo("OK");
+    JsonNode trace = http.json("/api/traces/" + id);
+    assertThat(trace.path("spans").size()).isEqualTo(12_002);
+    assertThat(trace.path("shape").path("children").get(0).path("children").size())
+        .isEqualTo(12_000);
+  }
 }
