@@ -334,8 +334,14 @@ class TraceApiTest {
       firstLine = in.readLine();
     }
     assertThat(firstLine.length()).isGreaterThan(1 << 20);
-    JsonNode listed = http.json("/api/traces?q=wide").path("items").get(0);
-    assertThat(listed.path("status").asText()).isEqualTo("OK");
+    // The index may first have seen the file while it was being written; it catches up.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        http.json("/api/traces?q=wide").path("items").get(0).path("status").asText())
+                    .isEqualTo("OK"));
     JsonNode trace = http.json("/api/traces/" + id);
     assertThat(trace.path("spans").size()).isEqualTo(12_002);
     assertThat(trace.path("shape").path("children").get(0).path("children").size())
