@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, and a 100 ms cancel grace.
+ * system clock, {@link ValueLimits#DEFAULT}, a 100 ms cancel grace, and no per-run budget.
  */
 public final class RunOptions {
 
@@ -39,7 +39,8 @@ public final class RunOptions {
           Clock.systemUTC(),
           ValueLimits.DEFAULT,
           Duration.ofMillis(100),
-          RunInterceptor.none());
+          RunInterceptor.none(),
+          null);
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -49,6 +50,7 @@ public final class RunOptions {
   private final ValueLimits valueLimits;
   private final Duration cancelGrace;
   private final RunInterceptor interceptor;
+  private final BudgetPolicy budget;
 
   private RunOptions(
       TraceSink traceSink,
@@ -58,8 +60,10 @@ public final class RunOptions {
       Clock clock,
       ValueLimits valueLimits,
       Duration cancelGrace,
-      RunInterceptor interceptor) {
+      RunInterceptor interceptor,
+      BudgetPolicy budget) {
     this.interceptor = interceptor;
+    this.budget = budget;
     this.traceSink = traceSink;
     this.cacheStore = cacheStore;
     this.signalStore = signalStore;
@@ -77,7 +81,15 @@ public final class RunOptions {
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
     return new RunOptions(
-        sink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        sink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        budget);
   }
 
   /**
@@ -97,7 +109,15 @@ public final class RunOptions {
       throw new NullPointerException("interceptor");
     }
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        budget);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -108,13 +128,21 @@ public final class RunOptions {
   /** Caches through {@code store}. */
   public RunOptions withCacheStore(CacheStore store) {
     return new RunOptions(
-        traceSink, store, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        store,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        budget);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
     return new RunOptions(
-        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, interceptor, budget);
   }
 
   /**
@@ -123,7 +151,15 @@ public final class RunOptions {
    */
   public RunOptions withRandom(Supplier<Random> random) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        budget);
   }
 
   /**
@@ -131,13 +167,29 @@ public final class RunOptions {
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        budget);
   }
 
   /** Cuts traced values at these limits. */
   public RunOptions withValueLimits(ValueLimits limits) {
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, limits, cancelGrace, interceptor);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        limits,
+        cancelGrace,
+        interceptor,
+        budget);
   }
 
   /**
@@ -150,7 +202,53 @@ public final class RunOptions {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, interceptor);
+        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, interceptor, budget);
+  }
+
+  /**
+   * Runs the whole tree under {@code budget}, exactly as if its root were wrapped in {@link
+   * TreeBuilder#budget(BudgetPolicy) .budget(budget)}: every LLM call of the run reserves its
+   * estimate in the budget's account and is refused with {@link BudgetExceededException} when it
+   * does not fit, the wall time counts from the start of the run, and the tree's span records
+   * {@code budget}, {@code budget_spent} and {@code budget_remaining}. Budgets in the tree still
+   * apply; the tightest refuses. A shared policy makes every run with these options charge one
+   * account.
+   *
+   * @throws NullPointerException when {@code budget} is null (use {@link #withoutBudget()})
+   */
+  public RunOptions withBudget(BudgetPolicy budget) {
+    if (budget == null) {
+      throw new NullPointerException("budget");
+    }
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        budget);
+  }
+
+  /** Runs without a per-run budget (the default). */
+  public RunOptions withoutBudget() {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        null);
+  }
+
+  /** The per-run budget, or null for none. */
+  public BudgetPolicy budget() {
+    return budget;
   }
 
   /** Where traces go. */
