@@ -168,6 +168,12 @@ public record LlmError(
   /** The {@code code} of an error that a local resilience policy made (see {@link #refused}). */
   public static final String POLICY_CODE = "tasktree_policy";
 
+  /** A provider's delay pauses a RateLimit around the node; a local policy's does not. */
+  @Override
+  public boolean pausesRateLimiters() {
+    return !refusedByPolicy();
+  }
+
   /** Whether a resilience policy refused the call before it was sent (not the provider). */
   public boolean refusedByPolicy() {
     return status == 0 && POLICY_CODE.equals(code);
