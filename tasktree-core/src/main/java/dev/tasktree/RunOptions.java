@@ -5,6 +5,7 @@ import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.TraceSink;
 import dev.tasktree.trace.ValueLimits;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, a 100 ms cancel grace, and no per-run budget.
+ * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, a 100 ms cancel
+ * grace, and no per-run budget.
  */
 public final class RunOptions {
 
@@ -40,6 +42,7 @@ public final class RunOptions {
           ValueLimits.DEFAULT,
           Duration.ofMillis(100),
           RunInterceptor.none(),
+          RedactionPolicy.defaults(),
           null);
 
   private final TraceSink traceSink;
@@ -50,6 +53,7 @@ public final class RunOptions {
   private final ValueLimits valueLimits;
   private final Duration cancelGrace;
   private final RunInterceptor interceptor;
+  private final RedactionPolicy redaction;
   private final BudgetPolicy budget;
 
   private RunOptions(
@@ -61,9 +65,11 @@ public final class RunOptions {
       ValueLimits valueLimits,
       Duration cancelGrace,
       RunInterceptor interceptor,
+      RedactionPolicy redaction,
       BudgetPolicy budget) {
-    this.interceptor = interceptor;
     this.budget = budget;
+    this.interceptor = interceptor;
+    this.redaction = redaction;
     this.traceSink = traceSink;
     this.cacheStore = cacheStore;
     this.signalStore = signalStore;
@@ -89,6 +95,7 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
+        redaction,
         budget);
   }
 
@@ -117,6 +124,7 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
+        redaction,
         budget);
   }
 
@@ -136,13 +144,23 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
+        redaction,
         budget);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
     return new RunOptions(
-        traceSink, cacheStore, store, random, clock, valueLimits, cancelGrace, interceptor, budget);
+        traceSink,
+        cacheStore,
+        store,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        budget);
   }
 
   /**
@@ -159,11 +177,13 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
+        redaction,
         budget);
   }
 
   /**
-   * Timestamps traces (and what nodes read from {@link NodeContext#clock()}) with {@code clock}.
+   * Timestamps traces (and what nodes read from {@link dev.tasktree.spi.NodeContext#clock()}) with
+   * {@code clock}.
    */
   public RunOptions withClock(Clock clock) {
     return new RunOptions(
@@ -175,6 +195,7 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
+        redaction,
         budget);
   }
 
@@ -189,6 +210,7 @@ public final class RunOptions {
         limits,
         cancelGrace,
         interceptor,
+        redaction,
         budget);
   }
 
@@ -202,7 +224,36 @@ public final class RunOptions {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
     return new RunOptions(
-        traceSink, cacheStore, signalStore, random, clock, valueLimits, grace, interceptor, budget);
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        grace,
+        interceptor,
+        redaction,
+        budget);
+  }
+
+  /**
+   * Hides secrets in every traced value, attribute, log message and error by {@code policy}
+   * (default: {@link RedactionPolicy#defaults()}). To add rules: {@code
+   * RedactionPolicy.defaults().toBuilder().secretNames("ssn").build()}; to replace them: {@link
+   * RedactionPolicy#builder()}.
+   */
+  public RunOptions withRedaction(RedactionPolicy policy) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        java.util.Objects.requireNonNull(policy, "policy"),
+        budget);
   }
 
   /**
@@ -217,9 +268,6 @@ public final class RunOptions {
    * @throws NullPointerException when {@code budget} is null (use {@link #withoutBudget()})
    */
   public RunOptions withBudget(BudgetPolicy budget) {
-    if (budget == null) {
-      throw new NullPointerException("budget");
-    }
     return new RunOptions(
         traceSink,
         cacheStore,
@@ -229,7 +277,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        budget);
+        redaction,
+        java.util.Objects.requireNonNull(budget, "budget"));
   }
 
   /** Runs without a per-run budget (the default). */
@@ -243,12 +292,18 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
+        redaction,
         null);
   }
 
   /** The per-run budget, or null for none. */
   public BudgetPolicy budget() {
     return budget;
+  }
+
+  /** The redaction policy. */
+  public RedactionPolicy redaction() {
+    return redaction;
   }
 
   /** Where traces go. */

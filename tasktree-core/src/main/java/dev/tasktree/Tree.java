@@ -3,6 +3,7 @@ package dev.tasktree;
 import dev.tasktree.runtime.Run;
 import dev.tasktree.runtime.Step;
 import dev.tasktree.runtime.Trees;
+import dev.tasktree.runtime.VirtualHandOff;
 import dev.tasktree.trace.TraceIds;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,11 +50,13 @@ public final class Tree<B> {
   private final String name;
   private final Step<B> root;
   private final int depth;
+  private final boolean forks;
 
   Tree(String name, Step<B> root, int depth) {
     this.name = name;
     this.root = root;
     this.depth = depth;
+    this.forks = VirtualHandOff.forks(root);
   }
 
   /** Starts building a tree with this name (its trace name and the first segment of paths). */
@@ -71,11 +74,17 @@ public final class Tree<B> {
     return run(blackboard, RunOptions.defaults());
   }
 
-  /** Runs the tree on the calling thread; returns when the run is over. */
+  /**
+   * Runs the tree and returns when the run is over. Sequential nodes run on the calling thread; a
+   * tree with forking nodes (Timeout, Terminable, Parallel, Race, Gather) called from a platform
+   * thread runs on one virtual thread while the caller waits (thread-locals other than SLF4J's MDC
+   * are then not visible to its nodes; interrupting the caller cancels the run).
+   */
   public Result run(B blackboard, RunOptions options) {
-    return new Run(
-            TraceIds.create(name, options.clock().instant()), name, options, options.newRandom())
-        .execute(name, root, blackboard);
+    Run run =
+        new Run(
+            TraceIds.create(name, options.clock().instant()), name, options, options.newRandom());
+    return VirtualHandOff.execute(run, name, root, blackboard, forks);
   }
 
   /** Starts the tree on a virtual thread with {@link RunOptions#defaults()}. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -79,16 +80,53 @@ public class FallbackChainBench {
     return Timeout.<Object>builder(LIMIT).withInterrupt().build();
   }
 
+  /** Runs per invocation of the virtual-caller benchmarks: one hand-off amortised over these. */
+  static final int PER_VIRTUAL_CALLER = 100;
+
   @Benchmark
   public Object taskTree() {
     return tree.run(null, options).data();
   }
 
+  /** The caller is a virtual thread (one started per {@value #PER_VIRTUAL_CALLER} runs). */
   @Benchmark
-  public Object failsafe() {
+  @OperationsPerInvocation(PER_VIRTUAL_CALLER)
+  public Object taskTreeFromVirtualThread() throws Exception {
+    return onVirtualThread(() -> tree.run(null, options).data());
+  }
+
+  /** Failsafe's chain on a virtual thread per call: it frees the caller, as TaskTree does. */
+  @Benchmark
+  public Object failsafeOnVirtualThread() throws Exception {
+    Object[] out = new Object[1];
+    Thread thread = Thread.startVirtualThread(() -> out[0] = failsafeChain());
+    thread.join();
+    return out[0];
+  }
+
+  private static Object onVirtualThread(java.util.function.Supplier<Object> run)
+      throws InterruptedException {
+    Object[] out = new Object[1];
+    Thread thread =
+        Thread.startVirtualThread(
+            () -> {
+              for (int i = 0; i < PER_VIRTUAL_CALLER; i++) {
+                out[0] = run.get();
+              }
+            });
+    thread.join();
+    return out[0];
+  }
+
+  private Object failsafeChain() {
     return failsafe.get(
         () -> {
           throw UNAVAILABLE;
         });
+  }
+
+  @Benchmark
+  public Object failsafe() {
+    return failsafeChain();
   }
 }

@@ -76,6 +76,11 @@ public final class Gather<B, C> extends Step<B> {
   }
 
   @Override
+  public boolean forks() {
+    return true;
+  }
+
+  @Override
   protected Result exec(B blackboard, Frame frame) {
     List<? extends C> inputs = List.copyOf(items.apply(blackboard));
     frame.attribute("items", inputs.size());

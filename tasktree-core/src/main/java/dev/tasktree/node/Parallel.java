@@ -65,6 +65,11 @@ public final class Parallel<B> extends Step<B> {
   }
 
   @Override
+  public boolean forks() {
+    return true;
+  }
+
+  @Override
   protected Result exec(B blackboard, Frame frame) {
     AtomicReference<Result> firstFailure = new AtomicReference<>();
     try (Fork fork = new Fork(frame, limit)) {

@@ -38,6 +38,11 @@ public final class Race<B> extends Step<B> {
   }
 
   @Override
+  public boolean forks() {
+    return true;
+  }
+
+  @Override
   protected Result exec(B blackboard, Frame frame) {
     AtomicReference<Result> winner = new AtomicReference<>();
     AtomicReference<Result> lastFailure = new AtomicReference<>(Result.fail());

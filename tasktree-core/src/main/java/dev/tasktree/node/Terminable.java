@@ -82,6 +82,11 @@ public final class Terminable<B> extends Step<B> {
   }
 
   @Override
+  public boolean forks() {
+    return true;
+  }
+
+  @Override
   protected Result exec(B blackboard, Frame frame) {
     String signalKey = key.apply(blackboard);
     frame.attribute("signal_key", signalKey);

@@ -68,6 +68,11 @@ public final class Timeout<B> extends Step<B> {
   }
 
   @Override
+  public boolean forks() {
+    return true;
+  }
+
+  @Override
   protected Result exec(B blackboard, Frame frame) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Fork fork = new Fork(frame, 0)) {

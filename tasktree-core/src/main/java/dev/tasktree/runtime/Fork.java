@@ -2,9 +2,9 @@ package dev.tasktree.runtime;
 
 import dev.tasktree.Result;
 import dev.tasktree.spi.RunInterceptor;
+import dev.tasktree.trace.LogLevel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,7 +56,7 @@ public final class Fork implements AutoCloseable {
 
   private final Frame parent;
   private final Scope scope;
-  private final Semaphore permits;
+  private final AtomicInteger permits; // free task slots; null for no limit
   private final long graceNanos;
   private final ReentrantLock lock = new ReentrantLock(); // guards tasks
   private final List<Task> tasks = new ArrayList<>();
@@ -71,7 +71,7 @@ public final class Fork implements AutoCloseable {
   public Fork(Frame parent, int limit) {
     this.parent = parent;
     this.scope = parent.scope().open();
-    this.permits = limit > 0 && limit < Integer.MAX_VALUE ? new Semaphore(limit) : null;
+    this.permits = limit > 0 && limit < Integer.MAX_VALUE ? new AtomicInteger(limit) : null;
     this.graceNanos = parent.run().options().cancelGrace().toNanos();
     scope.onCancel(this::cancelled);
   }
@@ -85,20 +85,14 @@ public final class Fork implements AutoCloseable {
    * @throws Cancelled when the forking node itself is cancelled while waiting for a permit
    */
   public Task spawn(Function<Frame, Result> body, Consumer<Task> onDone) {
-    if (permits != null) {
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        throw cancelAndUnwind();
-      }
+    if (permits != null && !acquirePermit()) {
+      return null;
     }
     Task task;
     lock.lock();
     try {
       if (scope.cancelled()) {
-        if (permits != null) {
-          permits.release();
-        }
+        releasePermit();
         return null;
       }
       task = new Task();
@@ -110,6 +104,38 @@ public final class Fork implements AutoCloseable {
     Frame frame = parent.forThread(scope, task);
     Thread.startVirtualThread(() -> runTask(task, frame, body, onDone));
     return task;
+  }
+
+  /**
+   * Waits for a free slot; false when the fork is cancelled meanwhile. Parks rather than blocking
+   * on a semaphore, so that a cancellation handed to this (the owner's) thread is completed here.
+   *
+   * @throws Cancelled when the forking node itself is cancelled meanwhile
+   */
+  private boolean acquirePermit() {
+    while (true) {
+      scope.completeHandOff();
+      if (scope.cancelled()) {
+        return false;
+      }
+      int free = permits.get();
+      if (free > 0 && permits.compareAndSet(free, free - 1)) {
+        return true;
+      }
+      if (free == 0) {
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          throw cancelAndUnwind();
+        }
+      }
+    }
+  }
+
+  private void releasePermit() {
+    if (permits != null) {
+      permits.incrementAndGet();
+      wake();
+    }
   }
 
   private void runTask(
@@ -131,9 +157,7 @@ public final class Fork implements AutoCloseable {
       }
     } finally {
       task.thread = null;
-      if (permits != null) {
-        permits.release();
-      }
+      releasePermit();
       task.done = true;
       if (running.decrementAndGet() == 0) {
         wake();
@@ -194,9 +218,16 @@ public final class Fork implements AutoCloseable {
     return outcome;
   }
 
-  /** Parks the forking thread until the tasks are done, the deadline passes or the grace ends. */
+  /**
+   * Parks the forking thread until the tasks are done, the deadline passes or the grace ends. A
+   * cancellation handed to this thread is completed here, before the tasks are waited for.
+   */
   private Outcome await(long deadlineNanos) throws InterruptedException {
-    while (running.get() > 0) {
+    while (true) {
+      scope.completeHandOff();
+      if (running.get() == 0) {
+        return Outcome.DONE;
+      }
       long now = System.nanoTime();
       long left;
       if (cancelledAt != 0) {
@@ -214,7 +245,6 @@ public final class Fork implements AutoCloseable {
         throw new InterruptedException();
       }
     }
-    return Outcome.DONE;
   }
 
   /** The forking node was cancelled from above: stop the children, wait the grace, unwind. */
@@ -240,8 +270,13 @@ public final class Fork implements AutoCloseable {
 
   private void abandonRunning() {
     for (Task task : tasks()) {
-      if (!task.done && task.span != null) {
-        task.span.abandoned(String.valueOf(scope.reason()));
+      if (!task.done) {
+        String reason = String.valueOf(scope.reason());
+        Recorder recorder = parent.run().recorder();
+        Recorder.Span span = task.span != null ? task.span : Recorder.Span.NONE;
+        recorder.log(
+            span, parent.path(), LogLevel.WARN, "ignored interruption; abandoned: " + reason);
+        span.abandoned(reason);
       }
     }
   }

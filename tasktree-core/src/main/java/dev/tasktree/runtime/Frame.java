@@ -158,7 +158,7 @@ public final class Frame {
 
   /** Records a log line on this node's span. */
   public void log(LogLevel level, String message) {
-    span.log(level, message);
+    run.recorder().log(span, path(), level, message);
   }
 
   /** Records an attribute on this node's span. */

@@ -5,6 +5,7 @@ import dev.tasktree.Result;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.ErrorInfo;
 import dev.tasktree.trace.LogLevel;
+import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.TraceEvent;
 import dev.tasktree.trace.TraceJson;
@@ -16,17 +17,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Turns one run's node executions into trace events. With tracing off every call is a no-op. */
+/**
+ * Turns one run's node executions into trace events, every value cut to the run's {@link
+ * ValueLimits} and redacted by its {@link RedactionPolicy} before any sink sees it. With tracing
+ * off every call is a no-op — except warnings: {@link #log} is the one place a node's log line is
+ * recorded, and it sends WARN and ERROR lines to SLF4J (logger {@code dev.tasktree.node}) as well,
+ * trace or no trace.
+ */
 final class Recorder {
+
+  private static final Logger NODE_LOG = LoggerFactory.getLogger("dev.tasktree.node");
 
   private final TraceSink sink;
   private final String traceId;
   private final Clock clock;
   private final ValueLimits limits;
+  private final RedactionPolicy redaction;
   private final AtomicLong nextSpan = new AtomicLong();
 
-  Recorder(TraceSink sink, String traceId, Clock clock, ValueLimits limits) {
+  Recorder(
+      TraceSink sink, String traceId, Clock clock, ValueLimits limits, RedactionPolicy redaction) {
     this.sink = sink.enabled() ? sink : null;
     if (this.sink != null) {
       // Loads the JSON machinery now, not on a cancellation path where a cold start could
@@ -36,6 +49,7 @@ final class Recorder {
     this.traceId = traceId;
     this.clock = clock;
     this.limits = limits;
+    this.redaction = redaction;
   }
 
   boolean enabled() {
@@ -74,7 +88,39 @@ final class Recorder {
   }
 
   JsonNode json(Object value) {
-    return TraceJson.toJson(value, limits);
+    return TraceJson.toJson(value, limits, redaction);
+  }
+
+  /** Free text as a trace keeps it: cut to the limits, then redacted. */
+  String text(String text) {
+    return redaction.redactText(TraceJson.limitText(text, limits));
+  }
+
+  /**
+   * Records a log line on {@code span}; WARN and ERROR also go to SLF4J with the run's trace id and
+   * the node's path (redacted and cut like the trace's copy).
+   *
+   * @param path the node's path, or null when unknown (then the span's id is used)
+   */
+  void log(Span span, String path, LogLevel level, String message) {
+    String text = text(message);
+    if (level == LogLevel.WARN || level == LogLevel.ERROR) {
+      String where = path != null ? path : "span " + span.id;
+      if (level == LogLevel.ERROR) {
+        NODE_LOG.error("[{}] {}: {}", traceId, where, text);
+      } else {
+        NODE_LOG.warn("[{}] {}: {}", traceId, where, text);
+      }
+    }
+    if (span.recorder != null) {
+      sink.emit(new TraceEvent.SpanLogged(traceId, clock.instant(), span.id, level, text));
+    }
+  }
+
+  /** The error as recorded: message and stack cut to the limits and redacted. */
+  private ErrorInfo error(Throwable cause) {
+    ErrorInfo raw = ErrorInfo.of(cause);
+    return new ErrorInfo(raw.type(), text(raw.message()), text(raw.stack()));
   }
 
   /**
@@ -110,14 +156,6 @@ final class Recorder {
       return id;
     }
 
-    void log(LogLevel level, String message) {
-      if (recorder != null) {
-        recorder.sink.emit(
-            new TraceEvent.SpanLogged(
-                recorder.traceId, recorder.clock.instant(), id, level, message));
-      }
-    }
-
     @SuppressWarnings("unchecked")
     void attribute(String key, Object value) {
       if (recorder == null) {
@@ -128,7 +166,10 @@ final class Recorder {
         ATTRIBUTES.compareAndSet(this, null, new ConcurrentHashMap<String, JsonNode>(4));
         map = attributes;
       }
-      map.put(key, recorder.json(value));
+      map.put(
+          key,
+          recorder.redaction.redactField(
+              key, TraceJson.toJson(value, recorder.limits, RedactionPolicy.none())));
     }
 
     /** Marks the exception that caused this span's failure (recorded at the end). */
@@ -153,7 +194,7 @@ final class Recorder {
               id,
               status,
               recorder.json(data),
-              cause == null ? null : ErrorInfo.of(cause),
+              cause == null ? null : recorder.error(cause),
               attrs == null ? Map.of() : Map.copyOf(attrs)));
       return true;
     }
@@ -165,10 +206,10 @@ final class Recorder {
       }
     }
 
+    /** Marks the span abandoned; the caller logs the warning ({@link Recorder#log}). */
     void abandoned(String reason) {
       if (recorder != null && ended == 0) {
         attribute(Attributes.ABANDONED, true);
-        log(LogLevel.WARN, "ignored interruption; abandoned: " + reason);
         cancelled(reason);
       }
     }

@@ -3,6 +3,7 @@ package dev.tasktree.runtime;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.spi.RunInterceptor;
+import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Status;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -15,7 +16,7 @@ public final class Run {
   private final RunOptions options;
   private final Recorder recorder;
   private final Random random;
-  private final Scope root = new Scope(null);
+  private final Scope root = Scope.root();
   private final ReentrantLock runThreadLock = new ReentrantLock();
   private Thread runThread; // the thread executing the root, while it does
   private final RunInterceptor.Run interception;
@@ -33,7 +34,12 @@ public final class Run {
     this.options = options;
     this.interception = options.runInterceptor().begin(traceId, treeName);
     this.recorder =
-        new Recorder(options.traceSink(), traceId, options.clock(), options.valueLimits());
+        new Recorder(
+            options.traceSink(),
+            traceId,
+            options.clock(),
+            options.valueLimits(),
+            options.redaction());
     this.random = random;
   }
 
@@ -85,6 +91,24 @@ public final class Run {
   }
 
   /**
+   * A cancel of the whole run runs the hooks of nodes on the run's own thread on the cancelling
+   * thread (this thread may be blocked in the very call such a hook aborts): the run does not end
+   * before they finished, or the grace expired.
+   */
+  private void awaitCancelHooks(Recorder.Span treeSpan, String treeName) {
+    long deadline = System.nanoTime() + options.cancelGrace().toNanos();
+    if (!root.awaitPropagated(deadline)) {
+      recorder.log(
+          treeSpan,
+          treeName,
+          LogLevel.WARN,
+          "cancel hooks still running after the "
+              + Durations.human(options.cancelGrace())
+              + " grace; abandoned");
+    }
+  }
+
+  /**
    * Runs a tree on the current thread, from trace start to trace end. Never throws.
    *
    * @param treeName the tree's name (its root span's name and path)
@@ -111,10 +135,14 @@ public final class Run {
     } catch (Cancelled cancelled) {
       result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
       status = Status.CANCELLED;
+      awaitCancelHooks(treeSpan, treeName);
       treeSpan.cancelled(cancelled.getMessage());
     } finally {
       interruptHook.run();
       setRunThread(null);
+    }
+    if (root.cancelled()) {
+      awaitCancelHooks(treeSpan, treeName); // a cancel that arrived as the run was finishing
     }
     recorder.traceEnded(status, result.data());
     interception.end();

@@ -84,6 +84,15 @@ public abstract class Step<B> {
   }
 
   /**
+   * Whether {@link #exec} runs children on other threads (through a {@link Fork}). A run of a tree
+   * holding such a node, started from a platform thread, moves to one virtual thread first, so
+   * every fork in it is a cheap virtual-to-virtual hand-off.
+   */
+  public boolean forks() {
+    return false;
+  }
+
+  /**
    * Runs this node once.
    *
    * @param blackboard the run's blackboard

@@ -1,7 +1,10 @@
 package dev.tasktree.trace;
 
 import dev.tasktree.trace.TraceEvent.Heartbeat;
+import dev.tasktree.trace.TraceEvent.SpanEnded;
+import dev.tasktree.trace.TraceEvent.SpanStarted;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
+import dev.tasktree.trace.TraceEvent.TraceStarted;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * by default), so a process killed mid-run leaves a readable trace missing at most that window.
  * While a run is open the writer appends a heartbeat every {@code heartbeatInterval} (2 s by
  * default) of silence, so a reader can tell a live run from a dead one. A write error is logged
- * once per trace and that trace's further events are dropped; the run itself never sees it.
+ * once per trace and that trace's further events are dropped; the run itself never sees it. The
+ * last line of a finished trace is a {@code summary} line with its totals (see {@code
+ * docs/trace-format.md}), so an index can read a file's first and last lines only.
  *
  * <p>Thread-safe. Use {@link TraceSink#jsonl(Path)} for the per-directory shared instance, or
  * {@link #open} for one with other intervals (close it when done).
@@ -58,9 +63,17 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
   private final Clock clock;
 
   /** One encoded event: its trace, its bytes (newline included), whether it ends the trace. */
-  private record Line(String traceId, byte[] bytes, boolean last) {}
+  private record Line(String traceId, byte[] bytes, boolean last, SummaryLine.Tally summary) {
+    Line(String traceId, byte[] bytes, boolean last) {
+      this(traceId, bytes, last, null);
+    }
+  }
 
   private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
+
+  /** The totals of each open trace, written as its summary line after {@code trace_end}. */
+  private final Map<String, SummaryLine.Tally> tallies = new ConcurrentHashMap<>();
+
   private final AtomicLong emitted = new AtomicLong();
 
   /** Bytes queued and not yet taken off the queue (bounds the backlog). */
@@ -127,19 +140,54 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
       return; // nobody would ever write it: do not let it pile up
     }
     byte[] bytes;
+    SummaryLine.Tally summary;
     try {
       // Encoded here, on the run's thread: runs encode in parallel, the writer thread only does
       // I/O, and the backlog holds compact bytes instead of object graphs.
       bytes = TraceCodec.line(event);
+      summary = tally(event);
     } catch (RuntimeException e) {
       LOG.warn("trace event of {} not recorded: {}", event.traceId(), e.toString());
       return;
     }
-    queue.add(new Line(event.traceId(), bytes, event instanceof TraceEnded));
+    queue.add(new Line(event.traceId(), bytes, event instanceof TraceEnded, summary));
     emitted.incrementAndGet();
     if (pendingBytes.addAndGet(bytes.length) > MAX_PENDING_BYTES) {
       awaitBacklog();
     }
+  }
+
+  /**
+   * Counts the event into its trace's totals.
+   *
+   * @return for {@code trace_end}, the totals: the writer thread writes them as the summary line
+   *     right after the end (it alone knows the file offset the summary records)
+   */
+  private SummaryLine.Tally tally(TraceEvent event) {
+    switch (event) {
+      case TraceStarted e -> tallies.put(e.traceId(), new SummaryLine.Tally());
+      case SpanStarted e -> {
+        SummaryLine.Tally t = tallies.get(e.traceId());
+        if (t != null) {
+          t.spanStarted();
+        }
+      }
+      case SpanEnded e -> {
+        SummaryLine.Tally t = tallies.get(e.traceId());
+        if (t != null) {
+          t.spanEnded(e);
+        }
+      }
+      case TraceEnded e -> {
+        SummaryLine.Tally t = tallies.remove(e.traceId());
+        if (t != null) {
+          t.ended(e);
+        }
+        return t;
+      }
+      default -> {}
+    }
+    return null;
   }
 
   /** Only under sustained overload: wait until the writer has caught up below the bound. */
@@ -254,13 +302,18 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     try {
       if (file == null) {
         Files.createDirectories(directory);
+        Path path = file(traceId);
         OutputStream out =
-            Files.newOutputStream(
-                file(traceId), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         file = new OpenFile(traceId, new BufferedOutputStream(out, 1 << 13));
+        file.offset = Files.size(path);
         open.put(traceId, file);
       }
       file.out.write(line.bytes());
+      file.offset += line.bytes().length;
+      if (line.summary() != null) {
+        file.out.write(line.summary().line(file.offset));
+      }
       file.lastWrite = System.nanoTime();
       return file;
     } catch (IOException | RuntimeException e) {
@@ -312,6 +365,7 @@ public final class JsonlTraceWriter implements TraceSink, AutoCloseable {
     final String traceId;
     final OutputStream out;
     long lastWrite = System.nanoTime();
+    long offset;
     boolean dirty;
     boolean closed;
 

@@ -51,8 +51,17 @@ final class TraceCodec {
     return new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
   }
 
-  /** One event as a UTF-8 line, newline included: what a trace file holds. */
+  /**
+   * One event as a UTF-8 line, newline included: what a trace file holds. Never longer than {@link
+   * TraceFormat#MAX_LINE_BYTES}: see {@link LineFit}.
+   */
   static byte[] line(TraceEvent event) {
+    byte[] line = encodeLine(event);
+    return line.length <= TraceFormat.MAX_LINE_BYTES ? line : LineFit.fit(event, line.length);
+  }
+
+  /** One event as a UTF-8 line, newline included, whatever its length. */
+  static byte[] encodeLine(TraceEvent event) {
     ByteArrayBuilder bytes = new ByteArrayBuilder(256);
     try (JsonGenerator generator = LINES.createGenerator(bytes)) {
       write(event, generator);

@@ -13,16 +13,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.time.temporal.TemporalAccessor;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Turns any value into the JSON a trace stores: real JSON through Jackson, {@code toString()} for
  * what Jackson cannot serialise, long values cut with a marker ({@link ValueLimits}), and secrets
- * (fields named like {@code apiKey}, {@code authorization}, {@code password}) replaced by {@value
- * #REDACTED}.
+ * hidden by a {@link RedactionPolicy} (replaced by {@value #REDACTED}).
  */
 public final class TraceJson {
 
@@ -42,26 +39,6 @@ public final class TraceJson {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private static final Set<String> SECRET_KEYS =
-      Set.of(
-          "apikey",
-          "api_key",
-          "api-key",
-          "x-api-key",
-          "authorization",
-          "proxy-authorization",
-          "password",
-          "passwd",
-          "secret",
-          "client_secret",
-          "clientsecret",
-          "access_token",
-          "accesstoken",
-          "refresh_token",
-          "bearer",
-          "cookie",
-          "set-cookie");
-
   private TraceJson() {}
 
   /**
@@ -73,9 +50,12 @@ public final class TraceJson {
     return MAPPER.copy();
   }
 
-  /** Whether a field or header of this name holds a secret that must never reach a trace. */
+  /**
+   * Whether a field or header of this name holds a secret under the {@linkplain
+   * RedactionPolicy#defaults() default redaction policy}.
+   */
   public static boolean isSecretKey(String key) {
-    return SECRET_KEYS.contains(key.toLowerCase(Locale.ROOT));
+    return RedactionPolicy.defaults().isSecretName(key);
   }
 
   /** Converts a value with the {@linkplain ValueLimits#DEFAULT default limits}. */
@@ -83,8 +63,30 @@ public final class TraceJson {
     return toJson(value, ValueLimits.DEFAULT);
   }
 
-  /** Converts a value to trace JSON, cutting what exceeds {@code limits}. */
+  /**
+   * Converts a value to trace JSON, cutting what exceeds {@code limits} and hiding secrets by the
+   * {@linkplain RedactionPolicy#defaults() default policy}.
+   */
   public static JsonNode toJson(Object value, ValueLimits limits) {
+    return toJson(value, limits, RedactionPolicy.defaults());
+  }
+
+  /**
+   * Converts a value to trace JSON, cut at {@code limits}, with secrets hidden by {@code policy}.
+   */
+  public static JsonNode toJson(Object value, ValueLimits limits, RedactionPolicy policy) {
+    return policy.redact(limited(value, limits));
+  }
+
+  /** Cuts a string to {@code limits}, with the visible marker. */
+  public static String limitText(String text, ValueLimits limits) {
+    if (text == null || text.length() <= limits.maxStringChars()) {
+      return text;
+    }
+    return text.substring(0, limits.maxStringChars()) + "…[truncated: " + text.length() + " chars]";
+  }
+
+  private static JsonNode limited(Object value, ValueLimits limits) {
     JsonNode raw =
         switch (value) {
           case null -> NODES.nullNode();
@@ -95,7 +97,7 @@ public final class TraceJson {
           case Double d -> NODES.numberNode(d);
           case JsonNode node -> node;
           case Throwable t -> errorNode(t);
-          case Optional<?> o -> o.isPresent() ? toJson(o.get(), limits) : NODES.nullNode();
+          case Optional<?> o -> o.isPresent() ? limited(o.get(), limits) : NODES.nullNode();
           case TemporalAccessor t -> NODES.textNode(t.toString());
           case java.time.Duration d -> NODES.textNode(d.toString());
           case Path p -> NODES.textNode(p.toString());
@@ -124,11 +126,9 @@ public final class TraceJson {
   private static JsonNode limit(JsonNode node, ValueLimits limits, int depth) {
     if (node.isTextual()) {
       String text = node.textValue();
-      if (text.length() <= limits.maxStringChars()) {
-        return node;
-      }
-      return new TextNode(
-          text.substring(0, limits.maxStringChars()) + "…[truncated: " + text.length() + " chars]");
+      return text.length() <= limits.maxStringChars()
+          ? node
+          : new TextNode(limitText(text, limits));
     }
     if (!node.isContainerNode() || node.isEmpty()) {
       return node;
@@ -156,11 +156,7 @@ public final class TraceJson {
         out.put("…", "[truncated: " + node.size() + " fields]");
         break;
       }
-      out.set(
-          field.getKey(),
-          isSecretKey(field.getKey())
-              ? new TextNode(REDACTED)
-              : limit(field.getValue(), limits, depth + 1));
+      out.set(field.getKey(), limit(field.getValue(), limits, depth + 1));
     }
     return out;
   }

@@ -12,7 +12,7 @@ class ScopeTest {
   @Test
   void aHookClosedByAnotherHookDuringCancellationStillRuns() {
     // Like a fork's interrupt hook waking a node that then closes its own abort hook.
-    Scope scope = new Scope(null);
+    Scope scope = Scope.root();
     AtomicInteger ran = new AtomicInteger();
     List<Runnable> registrations = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -25,7 +25,7 @@ class ScopeTest {
 
   @Test
   void everyHookRunsOnceAndLateHooksRunAtOnce() {
-    Scope root = new Scope(null);
+    Scope root = Scope.root();
     Scope inner = root.open().open();
     AtomicInteger ran = new AtomicInteger();
     inner.onCancel(ran::incrementAndGet);
@@ -43,10 +43,48 @@ class ScopeTest {
 
   @Test
   void aRemovedHookDoesNotRun() {
-    Scope scope = new Scope(null);
+    Scope scope = Scope.root();
     AtomicInteger ran = new AtomicInteger();
     scope.onCancel(ran::incrementAndGet).run();
     scope.cancel("test");
     assertThat(ran).hasValue(0);
+  }
+
+  @Test
+  void aCancelFromAnotherThreadIsCompletedByTheOwner() throws Exception {
+    Scope root = Scope.root();
+    Scope owned = root.open(); // owned by this thread, as a fork's scope by the forking thread
+    java.util.concurrent.atomic.AtomicReference<Thread> ranOn =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    owned.onCancel(() -> ranOn.set(Thread.currentThread()));
+    Thread raiser = Thread.ofPlatform().start(() -> owned.cancel("from elsewhere"));
+    raiser.join();
+    assertThat(owned.cancelled()).isTrue();
+    assertThat(ranOn.get()).as("the raising thread only hands the cancel over").isNull();
+    owned.completeHandOff();
+    assertThat(ranOn.get()).isSameAs(Thread.currentThread());
+  }
+
+  @Test
+  void theRunWaitsForHooksACancelOfTheRootRunsElsewhere() throws Exception {
+    Scope root = Scope.root();
+    java.util.concurrent.CountDownLatch hookStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    root.onCancel(
+        () -> {
+          hookStarted.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    Thread raiser = Thread.ofPlatform().start(() -> root.cancel("stop"));
+    hookStarted.await();
+    long soon = System.nanoTime() + 50_000_000L;
+    assertThat(root.awaitPropagated(soon)).as("the hook is still running").isFalse();
+    release.countDown();
+    assertThat(root.awaitPropagated(System.nanoTime() + 10_000_000_000L)).isTrue();
+    raiser.join();
   }
 }

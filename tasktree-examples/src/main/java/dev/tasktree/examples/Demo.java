@@ -117,6 +117,8 @@ public final class Demo {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
       System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
       System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "off");
+      // The examples fail on purpose (a 500, a lost race); node warnings are in their traces.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.tasktree.node", "error");
     }
     System.exit(run(args, System.getenv(), System.out, System.err));
   }

@@ -12,6 +12,7 @@ import dev.tasktree.spi.Node;
 import dev.tasktree.spi.NodeContext;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.trace.LogLevel;
+import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceReader;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 
 /**
  * The code shown in {@code docs/core.md}, compiled and exercised by {@code SnippetsTest}: each
@@ -156,4 +158,16 @@ public final class DocSnippets {
     // end-snippet
     return failures;
   }
+
+  // spotless:off
+  // snippet:redaction
+  static final RedactionPolicy MORE = RedactionPolicy.defaults().toBuilder()
+      .secretNames("ssn", "iban")
+      .allowNames("public_key_id")
+      .secretValues(Pattern.compile("acct-[0-9]{8}"))
+      .build();
+  static final RedactionPolicy ONLY = RedactionPolicy.builder().secretNames("ssn").build(); // no defaults
+  static final RunOptions REDACTING = RunOptions.defaults().withRedaction(MORE);
+  // end-snippet
+  // spotless:on
 }

@@ -34,6 +34,9 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server on {@code port}; skips (fails under CI) without the redis-server binary. */
   static RedisServerProcess startOn(int port, String... extraArgs) {
+    if (TestRedis.pretendedMissing() != null) {
+      TestRedis.missing(TestRedis.pretendedMissing());
+    }
     String binary = binary();
     if (binary == null) {
       TestRedis.missing(

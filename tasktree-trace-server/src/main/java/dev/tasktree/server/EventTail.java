@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -39,7 +38,7 @@ final class EventTail {
 
   /** Streams until the trace ends, goes stale or {@code stop} says so. */
   void run(long from, Sink sink, BooleanSupplier stop) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = TraceFileReader.open(file)) {
       if (from > 0 && endedBefore(channel, from, sink)) {
         return;
       }
@@ -47,6 +46,7 @@ final class EventTail {
       long lastGrowth = System.nanoTime();
       ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
       ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+      boolean overlong = false;
       while (!stop.getAsBoolean()) {
         long size = channel.size();
         if (size < pos) {
@@ -75,12 +75,15 @@ final class EventTail {
           for (int i = 0; i < n; i++) {
             if (bytes[i] == '\n') {
               long offset = pos + i + 1;
-              if (deliver(line.toString(StandardCharsets.UTF_8), offset, sink)) {
+              if (!overlong && deliver(line.toString(StandardCharsets.UTF_8), offset, sink)) {
                 return;
               }
               line.reset();
-            } else {
+              overlong = false;
+            } else if (line.size() < TraceFileReader.MAX_LINE) {
               line.write(bytes[i]);
+            } else {
+              overlong = true; // skipped like the reader skips it: memory stays bounded
             }
           }
           pos += n;
@@ -122,6 +125,11 @@ final class EventTail {
     String tail = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
     String trimmed = tail.stripTrailing();
     String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
+    if (last.startsWith("{\"type\":\"summary\"")) {
+      // a finished trace ends with its summary; the end is the line before
+      trimmed = trimmed.substring(0, Math.max(0, trimmed.lastIndexOf('\n'))).stripTrailing();
+      last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
+    }
     try {
       TraceEvent event = TraceEvent.parse(last, traceId);
       if (event instanceof TraceEvent.TraceEnded) {

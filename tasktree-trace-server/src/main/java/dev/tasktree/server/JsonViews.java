@@ -26,7 +26,8 @@ import java.util.Map;
  */
 final class JsonViews {
 
-  private static final ObjectMapper JSON = TraceJson.newMapper();
+  /** The mapper for everything this server writes and reads. */
+  static final ObjectMapper JSON = TraceJson.newMapper();
 
   private JsonViews() {}
 

@@ -12,18 +12,27 @@ public final class Main {
 
   static final String USAGE =
       """
-      Usage: java -jar tasktree-trace-server.jar [options]
+      Usage: java -jar tasktree-trace-server.jar [serve] [options]
+             java -jar tasktree-trace-server.jar list [--status S] [--name X] [--since 1h] [--limit N] [--json]
+             java -jar tasktree-trace-server.jar show TRACE_ID [--json]
+             java -jar tasktree-trace-server.jar prune --older-than 30d | --keep N [--dry-run]
 
-      Serves the TaskTree trace UI and JSON API over a directory of trace files.
+      serve (the default) serves the TaskTree trace UI and JSON API over a directory of traces.
+      list prints runs newest first; show prints one run's status outline; prune deletes old
+      traces (never a running one). Every command takes --trace-dir DIR (default: .traces).
 
-      Options:
-        --trace-dir DIR   directory of <traceId>.jsonl trace files (default: .traces;
-                          created and watched when it does not exist yet)
-        --host HOST       address to listen on (default: 127.0.0.1, this machine only)
-        --port PORT       port to listen on (default: 8000; 0 = any free port)
-        --token TOKEN     require this token for the API and the UI (open the printed URL)
-        --help            print this help and exit
-        --version         print the version and exit
+      Serve options:
+        --trace-dir DIR        directory of <traceId>.jsonl trace files (default: .traces;
+                               created and watched when it does not exist yet)
+        --host HOST            address to listen on (default: 127.0.0.1, this machine only)
+        --port PORT            port to listen on (default: 8000; 0 = any free port)
+        --token TOKEN          require this token for the API and the UI (open the printed URL)
+        --allowed-host NAME    also answer requests addressed to NAME (repeatable), e.g. the
+                               machine's name when listening on another address
+        --insecure-no-token    listen on a non-loopback address without a token (dangerous)
+        --retain SPEC          prune while serving: an age (30d), a count (5000) or both (30d,5000)
+        --help                 print this help and exit
+        --version              print the version and exit
 
       Write traces from a run with:
         tree.run(blackboard, RunOptions.defaults().withTraceDir(Path.of(".traces")));
@@ -46,6 +55,42 @@ public final class Main {
    *     the process is stopped)
    */
   static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+    String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "serve";
+    try {
+      switch (command) {
+        case "list" -> {
+          return HistoryCommands.list(args, out);
+        }
+        case "show" -> {
+          return HistoryCommands.show(args, out);
+        }
+        case "prune" -> {
+          return PruneCommand.run(args, out);
+        }
+        case "serve" -> {
+          if (args.length > 0 && args[0].equals("serve")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+          }
+        }
+        default -> {
+          err.println("error: unknown command '" + command + "' (serve, list, show or prune)");
+          err.println("Run with --help for the options.");
+          return 2;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println("Run with --help for the options.");
+      return 2;
+    } catch (java.io.IOException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    return serve(args, out, err);
+  }
+
+  private static int serve(String[] args, PrintStream out, PrintStream err)
+      throws InterruptedException {
     ServerOptions options;
     try {
       options = parse(args);
@@ -77,10 +122,15 @@ public final class Main {
                 }));
     if (!options.loopback()) {
       err.println(
-          "WARNING: listening on "
-              + options.host()
-              + ", not only on this machine: anyone who can reach it can read your traces."
-              + (options.token() == null ? " Consider --token." : ""));
+          options.token() == null
+              ? "WARNING: --insecure-no-token: listening on "
+                  + options.host()
+                  + " WITHOUT a token. Anyone who can reach this address reads every trace —"
+                  + " prompts, model outputs, tool arguments, errors — and no password protects"
+                  + " them. Use --token unless this network is yours alone."
+              : "WARNING: listening on "
+                  + options.host()
+                  + ", not only on this machine: requests need the token.");
     }
     out.println(
         "TaskTree trace server "
@@ -106,7 +156,8 @@ public final class Main {
       switch (arg) {
         case "--help", "-h" -> throw new Help();
         case "--version", "-V" -> throw new Version();
-        case "--trace-dir", "--host", "--port", "--token" -> {
+        case "--insecure-no-token" -> options = options.withInsecureNoToken(true);
+        case "--trace-dir", "--host", "--port", "--token", "--allowed-host", "--retain" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -118,6 +169,12 @@ public final class Main {
                 case "--trace-dir" -> options.withTraceDir(Path.of(value));
                 case "--host" -> options.withHost(value);
                 case "--port" -> options.withPort(port(value));
+                case "--allowed-host" ->
+                    options.withAllowedHosts(
+                        java.util.stream.Stream.concat(
+                                options.allowedHosts().stream(), java.util.stream.Stream.of(value))
+                            .toList());
+                case "--retain" -> options.withRetention(Retention.parse(value));
                 default -> options.withToken(value);
               };
         }

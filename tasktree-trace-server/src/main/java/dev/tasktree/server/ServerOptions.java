@@ -2,11 +2,13 @@ package dev.tasktree.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * How a {@link TraceServer} runs: which trace directory it serves, where it listens, and whether it
- * requires a token. Immutable; start from {@link #defaults()} and use the {@code with...} methods.
+ * How a {@link TraceServer} runs: which trace directory it serves, where it listens, whether it
+ * requires a token, which extra host names it answers, and what it prunes while it runs. Immutable;
+ * start from {@link #defaults()} and use the {@code with...} methods.
  *
  * @param traceDir the directory of {@code <traceId>.jsonl} files (created when missing)
  * @param host the address to bind; loopback ({@code 127.0.0.1}) by default
@@ -15,6 +17,11 @@ import java.util.Objects;
  * @param rescanInterval how often the whole directory is rescanned as a safety net for missed
  *     file-system events
  * @param staleAfter how long an unfinished trace may stay silent before it reads as interrupted
+ * @param allowedHosts host names accepted in the {@code Host} header besides the loopback literals
+ *     and {@code localhost} (for a non-loopback bind: the names clients use to reach it)
+ * @param insecureNoToken allow a non-loopback bind without a token (everyone who can reach the
+ *     address reads every trace)
+ * @param retention what to delete while serving, or null to keep everything
  */
 public record ServerOptions(
     Path traceDir,
@@ -22,7 +29,10 @@ public record ServerOptions(
     int port,
     String token,
     Duration rescanInterval,
-    Duration staleAfter) {
+    Duration staleAfter,
+    List<String> allowedHosts,
+    boolean insecureNoToken,
+    Retention retention) {
 
   /** The default port of the command line. */
   public static final int DEFAULT_PORT = 8000;
@@ -43,6 +53,13 @@ public record ServerOptions(
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new IllegalArgumentException("staleAfter must be positive");
     }
+    allowedHosts = List.copyOf(allowedHosts);
+    for (String h : allowedHosts) {
+      if (h.isBlank() || h.contains(":") && !h.startsWith("[") || h.contains("/")) {
+        throw new IllegalArgumentException(
+            "allowed host must be a bare name or address (no port, no scheme), was '" + h + "'");
+      }
+    }
   }
 
   /** {@code .traces} on 127.0.0.1:8000, no token, a rescan every 30 s, stale after 10 s. */
@@ -53,42 +70,125 @@ public record ServerOptions(
         DEFAULT_PORT,
         null,
         Duration.ofSeconds(30),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        List.of(),
+        false,
+        null);
   }
 
   /** These options serving another trace directory. */
   public ServerOptions withTraceDir(Path dir) {
-    return new ServerOptions(dir, host, port, token, rescanInterval, staleAfter);
+    return new ServerOptions(
+        dir,
+        host,
+        port,
+        token,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        retention);
   }
 
   /** These options bound to another host. */
   public ServerOptions withHost(String newHost) {
-    return new ServerOptions(traceDir, newHost, port, token, rescanInterval, staleAfter);
+    return new ServerOptions(
+        traceDir,
+        newHost,
+        port,
+        token,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        retention);
   }
 
   /** These options on another port (0 = any free port). */
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(traceDir, host, newPort, token, rescanInterval, staleAfter);
+    return new ServerOptions(
+        traceDir,
+        host,
+        newPort,
+        token,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        retention);
   }
 
   /** These options requiring a token (null = none). */
   public ServerOptions withToken(String newToken) {
-    return new ServerOptions(traceDir, host, port, newToken, rescanInterval, staleAfter);
+    return new ServerOptions(
+        traceDir,
+        host,
+        port,
+        newToken,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        retention);
   }
 
   /** These options with another rescan interval. */
   public ServerOptions withRescanInterval(Duration interval) {
-    return new ServerOptions(traceDir, host, port, token, interval, staleAfter);
+    return new ServerOptions(
+        traceDir,
+        host,
+        port,
+        token,
+        interval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        retention);
   }
 
   /** These options with another staleness threshold for unfinished traces. */
   public ServerOptions withStaleAfter(Duration stale) {
-    return new ServerOptions(traceDir, host, port, token, rescanInterval, stale);
+    return new ServerOptions(
+        traceDir,
+        host,
+        port,
+        token,
+        rescanInterval,
+        stale,
+        allowedHosts,
+        insecureNoToken,
+        retention);
+  }
+
+  /** These options also answering requests addressed to these host names. */
+  public ServerOptions withAllowedHosts(List<String> hosts) {
+    return new ServerOptions(
+        traceDir, host, port, token, rescanInterval, staleAfter, hosts, insecureNoToken, retention);
+  }
+
+  /** These options allowing (or not) a non-loopback bind without a token. */
+  public ServerOptions withInsecureNoToken(boolean allow) {
+    return new ServerOptions(
+        traceDir, host, port, token, rescanInterval, staleAfter, allowedHosts, allow, retention);
+  }
+
+  /** These options pruning the directory while serving (null = keep everything). */
+  public ServerOptions withRetention(Retention newRetention) {
+    return new ServerOptions(
+        traceDir,
+        host,
+        port,
+        token,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        newRetention);
   }
 
   /** Whether the host is a loopback address (only this machine can connect). */
   public boolean loopback() {
-    String h = host.trim();
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+    String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+    return h.equals("::1") || HostPolicy.loopbackName(h);
   }
 }

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -26,17 +25,18 @@ final class TraceDownload {
   static void send(Context ctx, String id, Path file) throws IOException {
     long size;
     try {
-      if (!Files.isRegularFile(file)) {
+      var attrs = TraceFileReader.attributes(file);
+      if (attrs == null || !attrs.isRegularFile()) {
         throw ApiException.notFound("no trace " + id);
       }
-      size = Files.size(file);
+      size = attrs.size();
     } catch (NoSuchFileException e) {
       throw ApiException.notFound("no trace " + id);
     }
     ctx.contentType("application/x-ndjson; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"" + id + ".jsonl\"");
     ctx.header("Content-Length", Long.toString(size));
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFileReader.open(file))) {
       OutputStream out = ctx.outputStream();
       byte[] buffer = new byte[1 << 16];
       long left = size;

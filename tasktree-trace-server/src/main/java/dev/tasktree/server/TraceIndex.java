@@ -1,16 +1,11 @@
 package dev.tasktree.server;
 
-import dev.tasktree.trace.Trace;
-import dev.tasktree.trace.TraceEvent;
 import dev.tasktree.trace.TraceIds;
 import dev.tasktree.trace.TraceReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -30,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,12 +49,10 @@ final class TraceIndex implements AutoCloseable {
 
   static final String SUFFIX = ".jsonl";
   private static final Logger LOG = LoggerFactory.getLogger(TraceIndex.class);
-  private static final int PROBE_LIMIT = 1 << 20;
-  private static final long BIG_FILE = 32L << 20;
   private static final long MIN_REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
   private final Path dir;
-  private final TraceReader reader;
+  private final TraceFileReader files;
   private final Duration staleAfter;
   private final Clock clock;
   private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>();
@@ -72,7 +64,6 @@ final class TraceIndex implements AutoCloseable {
   private final AtomicLong changeVersion = new AtomicLong();
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger ignored = new AtomicInteger();
-  private final Semaphore bigReads = new Semaphore(1);
   private final ReentrantLock watchLock = new ReentrantLock();
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
@@ -82,12 +73,14 @@ final class TraceIndex implements AutoCloseable {
   private volatile boolean scanned;
   private Thread watcher;
 
-  TraceIndex(Path dir, Duration staleAfter, Duration rescanInterval) throws IOException {
-    this.dir = dir.toAbsolutePath().normalize();
+  TraceIndex(Path dir, Duration staleAfter, Duration rescanInterval, LoadBudget budget)
+      throws IOException {
+    Files.createDirectories(dir);
+    // The directory itself may be a link (a configured path); the files in it may not.
+    this.dir = dir.toRealPath();
     this.staleAfter = staleAfter;
     this.clock = Clock.systemUTC();
-    this.reader = new TraceReader(clock, staleAfter);
-    Files.createDirectories(this.dir);
+    this.files = new TraceFileReader(this.dir, new TraceReader(clock, staleAfter), budget);
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.readers =
         Executors.newFixedThreadPool(
@@ -112,7 +105,12 @@ final class TraceIndex implements AutoCloseable {
 
   /** The file of a trace id (the id must be valid). */
   Path file(String id) {
-    return dir.resolve(id + SUFFIX);
+    return files.file(id);
+  }
+
+  /** How the files of this directory are read. */
+  TraceFileReader files() {
+    return files;
   }
 
   IndexEntry get(String id) {
@@ -278,8 +276,9 @@ final class TraceIndex implements AutoCloseable {
 
   private static boolean changed(IndexEntry entry, Path file) {
     try {
-      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      return attrs.size() != entry.size()
+      BasicFileAttributes attrs = TraceFileReader.attributes(file);
+      return attrs == null
+          || attrs.size() != entry.size()
           || !attrs.lastModifiedTime().toInstant().equals(entry.modified());
     } catch (IOException e) {
       return true;
@@ -333,14 +332,8 @@ final class TraceIndex implements AutoCloseable {
     t.queued.set(false); // changes from now on queue another read
     try {
       Path file = file(id);
-      BasicFileAttributes attrs;
-      try {
-        attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      } catch (NoSuchFileException e) {
-        remove(id);
-        return;
-      }
-      if (!attrs.isRegularFile()) {
+      BasicFileAttributes attrs = TraceFileReader.attributes(file);
+      if (attrs == null || attrs.isDirectory()) {
         remove(id);
         return;
       }
@@ -352,84 +345,30 @@ final class TraceIndex implements AutoCloseable {
         return; // unchanged since its last read
       }
       long started = System.nanoTime();
-      IndexEntry entry = read(id, file, attrs);
+      reads.incrementAndGet();
+      IndexEntry entry = files.entry(id, file, attrs);
       t.lastCost = System.nanoTime() - started;
       t.lastReadEnd = System.nanoTime();
-      put(entry);
-    } catch (IOException | RuntimeException e) {
+      if (entry == null) {
+        retryLater(id); // the load budget stayed full: try again, the file is not lost
+      } else {
+        put(entry);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      // Whatever happens, this thread goes on, and the file is listed with a reason.
       LOG.warn("cannot index {}: {}", id, e.toString());
+      retryLater(id);
     } finally {
       pending.decrementAndGet();
     }
   }
 
-  /**
-   * Reads one file into an entry. Never throws for bad content: the entry then says why the file is
-   * unreadable.
-   */
-  IndexEntry read(String id, Path file, BasicFileAttributes attrs) {
-    reads.incrementAndGet();
-    long size = attrs.size();
-    Instant modified = attrs.lastModifiedTime().toInstant();
-    if (size == 0) {
-      return new IndexEntry(id, size, modified, null, "empty file");
-    }
-    boolean big = size > BIG_FILE;
-    if (big) {
-      bigReads.acquireUninterruptibly(); // one big file in memory at a time
-    }
+  private void retryLater(String id) {
     try {
-      String reason = probe(file, size);
-      if (reason != null) {
-        return new IndexEntry(id, size, modified, null, reason);
-      }
-      Trace trace = reader.read(file);
-      return new IndexEntry(id, size, modified, trace.summary(), null);
-    } catch (TraceReader.UnreadableTraceException e) {
-      return new IndexEntry(id, size, modified, null, e.getMessage());
-    } catch (IOException | RuntimeException | StackOverflowError e) {
-      return new IndexEntry(id, size, modified, null, "cannot read: " + e);
-    } finally {
-      if (big) {
-        bigReads.release();
-      }
+      timer.schedule(() -> schedule(id), 1, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
     }
-  }
-
-  /**
-   * Checks the first line before the whole file is read, so a huge file that is not a trace (one
-   * gigantic line, binary data) is rejected after reading at most 1 MB.
-   *
-   * @return why the file is not a trace, or null when its first line is a trace start
-   */
-  static String probe(Path file, long size) throws IOException {
-    byte[] head = new byte[(int) Math.min(PROBE_LIMIT, size)];
-    int n;
-    try (InputStream in = Files.newInputStream(file)) {
-      n = in.readNBytes(head, 0, head.length);
-    }
-    int newline = -1;
-    for (int i = 0; i < n; i++) {
-      if (head[i] == '\n') {
-        newline = i;
-        break;
-      }
-    }
-    if (newline < 0 && size > PROBE_LIMIT) {
-      return "not a TaskTree trace: its first line is longer than 1 MB";
-    }
-    String first = new String(head, 0, newline < 0 ? n : newline, StandardCharsets.UTF_8);
-    if (first.isBlank()) {
-      return null; // the reader decides what a leading blank line means
-    }
-    try {
-      if (!(TraceEvent.parse(first, null) instanceof TraceEvent.TraceStarted)) {
-        return "not a TaskTree trace: it does not start with a trace event";
-      }
-    } catch (RuntimeException e) {
-      return "not a TaskTree trace: line 1: " + e.getMessage();
-    }
-    return null;
   }
 
   private void put(IndexEntry entry) {

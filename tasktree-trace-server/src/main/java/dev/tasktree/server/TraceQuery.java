@@ -46,6 +46,10 @@ final class TraceQuery {
   private final Map<Sort, Snapshot> snapshots = new EnumMap<>(Sort.class);
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Integer> totals = new java.util.LinkedHashMap<>();
+  private final Set<Sort> rebuilding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Rebuilds cheaper than this stay on the request's thread, even while indexing. */
+  private static final long ASYNC_ABOVE_NANOS = 2_000_000;
 
   TraceQuery(TraceIndex index) {
     this.index = index;
@@ -146,22 +150,53 @@ final class TraceQuery {
     return needle == null || key.text.contains(needle);
   }
 
+  /**
+   * The sorted snapshot for an order. Rebuilt on the request's thread when it is out of date —
+   * except while the index is still filling and a rebuild is costly: then the request gets the
+   * previous snapshot (its entries are read live, only new ids are missing) and one background
+   * rebuild is started, so list latency stays flat while thousands of files are being read.
+   */
   private Snapshot snapshot(Sort sort) {
     long version = index.sortVersion(sort);
     lock.lock();
     try {
       Snapshot snap = snapshots.get(sort);
-      if (snap == null || snap.version != version) {
-        snap = build(sort, version);
-        snapshots.put(sort, snap);
+      if (snap != null && snap.version == version) {
+        return snap;
       }
+      if (snap != null && index.indexing() && snap.buildNanos > ASYNC_ABOVE_NANOS) {
+        if (rebuilding.add(sort)) {
+          Thread.ofVirtual().name("tasktree-list-rebuild").start(() -> rebuild(sort));
+        }
+        return snap;
+      }
+      snap = build(sort, version);
+      snapshots.put(sort, snap);
       return snap;
     } finally {
       lock.unlock();
     }
   }
 
+  private void rebuild(Sort sort) {
+    try {
+      Snapshot fresh = build(sort, index.sortVersion(sort));
+      lock.lock();
+      try {
+        Snapshot current = snapshots.get(sort);
+        if (current == null || current.version < fresh.version) {
+          snapshots.put(sort, fresh);
+        }
+      } finally {
+        lock.unlock();
+      }
+    } finally {
+      rebuilding.remove(sort);
+    }
+  }
+
   private Snapshot build(Sort sort, long version) {
+    long started = System.nanoTime();
     List<Key> keys = new ArrayList<>(index.size() + 16);
     for (IndexEntry e : index.entries()) {
       String name = e.summary() == null ? "" : e.summary().name();
@@ -177,7 +212,7 @@ final class TraceQuery {
     Comparator<Key> order = order();
     Key[] array = keys.toArray(Key[]::new);
     Arrays.sort(array, order);
-    return new Snapshot(version, array, order);
+    return new Snapshot(version, array, order, System.nanoTime() - started);
   }
 
   /** Descending by key, then by id: the default order (newest first). */
@@ -213,5 +248,5 @@ final class TraceQuery {
    */
   private record Key(String id, double key, String text) {}
 
-  private record Snapshot(long version, Key[] keys, Comparator<Key> order) {}
+  private record Snapshot(long version, Key[] keys, Comparator<Key> order, long buildNanos) {}
 }

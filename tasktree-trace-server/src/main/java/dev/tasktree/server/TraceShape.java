@@ -5,7 +5,6 @@ import dev.tasktree.trace.TraceJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +28,7 @@ final class TraceShape {
    */
   static JsonNode read(Path file) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFileReader.open(file))) {
       byte[] buffer = new byte[8192];
       int n;
       outer:

@@ -33,8 +33,18 @@ class DocsExamplesTest {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> http.json("/api/traces").path("total").asInt() == 1);
-      assertThat(http.json("/api/traces").path("items").get(0).path("name").asText())
-          .isEqualTo("Hello");
+      // the file may be listed while its first line is still being written; it is read again
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  http.json("/api/traces")
+                      .path("items")
+                      .get(0)
+                      .path("name")
+                      .asText("")
+                      .equals("Hello"));
+      assertThat(http.json("/api/traces").path("total").asInt()).isEqualTo(1);
     }
   }
 }

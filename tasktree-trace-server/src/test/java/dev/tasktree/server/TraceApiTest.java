@@ -303,7 +303,12 @@ class TraceApiTest {
     assertThat(end.path("status").asText()).isEqualTo("OK");
     assertThat(end.path("endUs").asLong()).isPositive();
     assertThat(events.getLast().path("status").asText()).isEqualTo("OK");
-    assertThat(Long.parseLong(ids.getLast())).isEqualTo(Files.size(dir.resolve(id + ".jsonl")));
+    // the end's id is the offset just after the trace_end line (only the summary line follows)
+    String content = Files.readString(dir.resolve(id + ".jsonl"));
+    String beforeSummary = content.substring(0, content.lastIndexOf("{\"type\":\"summary\""));
+    assertThat(beforeSummary).endsWith("}\n").contains("\"type\":\"trace_end\"");
+    assertThat(Long.parseLong(ids.getLast()))
+        .isEqualTo(beforeSummary.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     // a client that reconnects after the end is told at once that it ended
     Http.Response again =
         http.get(

@@ -1,0 +1,276 @@
+package dev.tasktree.trace;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.trace.TraceEvent.SpanEnded;
+import dev.tasktree.trace.TraceEvent.TraceEnded;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@code summary} line the writer puts after {@code trace_end}: the totals of a finished trace,
+ * so an index reads a file's first and last lines instead of the whole file. A file without one (an
+ * interrupted run, a file from an older writer) is read in full.
+ */
+final class SummaryLine {
+
+  static final String PREFIX = "{\"type\":\"summary\"";
+
+  /** How much of a file's head and tail {@link #read} looks at. */
+  private static final int WINDOW = 1 << 16;
+
+  private static final JsonFactory FACTORY = TraceJson.MAPPER.getFactory();
+
+  private SummaryLine() {}
+
+  /** Whether a line is a summary line (the reader skips it: the events say the same). */
+  static boolean is(String line) {
+    return line.startsWith(PREFIX) && line.endsWith("}");
+  }
+
+  /** The running totals of one trace, fed from every thread that emits its events. */
+  static final class Tally {
+    private final AtomicInteger spans = new AtomicInteger();
+    private final AtomicInteger errors = new AtomicInteger();
+    private final LongAdder inputTokens = new LongAdder();
+    private final LongAdder outputTokens = new LongAdder();
+    private final DoubleAdder cost = new DoubleAdder();
+    private volatile TraceEnded end;
+
+    void spanStarted() {
+      spans.incrementAndGet();
+    }
+
+    void spanEnded(SpanEnded e) {
+      if (e.error() != null) {
+        errors.incrementAndGet();
+      }
+      Map<String, JsonNode> a = e.attributes();
+      if (a != null && !a.isEmpty()) {
+        inputTokens.add(number(a, Attributes.INPUT_TOKENS).asLong(0));
+        outputTokens.add(number(a, Attributes.OUTPUT_TOKENS).asLong(0));
+        cost.add(number(a, Attributes.COST_USD).asDouble(0));
+      }
+    }
+
+    private static JsonNode number(Map<String, JsonNode> a, String name) {
+      JsonNode n = a.get(name);
+      return n == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : n;
+    }
+
+    void ended(TraceEnded e) {
+      end = e;
+    }
+
+    /**
+     * The summary line (newline included), once {@link #ended}.
+     *
+     * @param offset where in the file this line starts: a reader that finds it elsewhere knows the
+     *     file was changed after the writer finished it
+     */
+    byte[] line(long offset) {
+      StringBuilder s = new StringBuilder(200).append(PREFIX);
+      s.append(",\"time\":\"").append(TraceCodec.time(end.time())).append('"');
+      s.append(",\"status\":\"").append(end.status().name()).append('"');
+      s.append(",\"spans\":").append(spans.get());
+      s.append(",\"errors\":").append(errors.get());
+      s.append(",\"input_tokens\":").append(inputTokens.sum());
+      s.append(",\"output_tokens\":").append(outputTokens.sum());
+      double c = cost.sum();
+      s.append(",\"cost_usd\":").append(Double.isFinite(c) ? Double.toString(c) : "0");
+      s.append(",\"offset\":").append(offset);
+      return s.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The summary of a finished trace from its first and last lines only.
+   *
+   * @return empty when the file does not end with a summary line, or its head or tail does not read
+   *     as expected: then read it in full
+   */
+  static Optional<TraceSummary> read(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return read(channel);
+    }
+  }
+
+  /** Like {@link #read(Path)}, from a channel the caller opened (and closes). */
+  static Optional<TraceSummary> read(FileChannel channel) throws IOException {
+    try {
+      long size = channel.size();
+      if (size < PREFIX.length() + 2) {
+        return Optional.empty();
+      }
+      // A small file (the usual trace) is read once; a big one at its head and its tail.
+      byte[] head = bytes(channel, 0, (int) Math.min(size, WINDOW));
+      Head h = head(head);
+      if (h == null) {
+        return Optional.empty();
+      }
+      int tailLength = (int) Math.min(size, WINDOW);
+      byte[] tail = size <= WINDOW ? head : bytes(channel, size - tailLength, tailLength);
+      if (tail.length != tailLength || tail[tail.length - 1] != '\n') {
+        return Optional.empty();
+      }
+      int start = tail.length - 2;
+      while (start >= 0 && tail[start] != '\n') {
+        start--;
+      }
+      if (start < 0 && tailLength < size) {
+        return Optional.empty(); // the last line is longer than the window: not a summary
+      }
+      int from = start + 1;
+      int length = tail.length - from - 1;
+      if (!startsWithPrefix(tail, from, length)) {
+        return Optional.empty();
+      }
+      Totals t = totals(tail, from, length);
+      if (t == null || t.offset != size - (length + 1)) {
+        return Optional.empty(); // lines were added, removed or cut after the writer finished
+      }
+      return Optional.of(
+          new TraceSummary(
+              h.id,
+              h.name,
+              h.start,
+              Duration.between(h.start, t.end),
+              t.status,
+              t.spans,
+              t.errors,
+              t.inputTokens,
+              t.outputTokens,
+              t.cost,
+              0));
+    } catch (RuntimeException e) {
+      return Optional.empty(); // a damaged head or tail: the full read says what is wrong
+    }
+  }
+
+  private static byte[] bytes(FileChannel channel, long position, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        break;
+      }
+    }
+    return buffer.position() == length
+        ? buffer.array()
+        : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+  }
+
+  private record Head(String id, String name, Instant start) {}
+
+  private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWithPrefix(byte[] bytes, int from, int length) {
+    if (length < PREFIX_BYTES.length + 1 || bytes[from + length - 1] != '}') {
+      return false;
+    }
+    for (int i = 0; i < PREFIX_BYTES.length; i++) {
+      if (bytes[from + i] != PREFIX_BYTES[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What the summary line says. */
+  private static final class Totals {
+    Instant end;
+    Status status;
+    int spans;
+    int errors;
+    long inputTokens;
+    long outputTokens;
+    double cost;
+    long offset = -1;
+  }
+
+  /** The summary line's fields, read with a streaming parser; null when it is not one. */
+  private static Totals totals(byte[] bytes, int from, int length) {
+    Totals t = new Totals();
+    try (JsonParser p = FACTORY.createParser(bytes, from, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "time" -> t.end = TraceCodec.parseTime(p.getText());
+          case "status" -> t.status = Status.valueOf(p.getText());
+          case "spans" -> t.spans = p.getIntValue();
+          case "errors" -> t.errors = p.getIntValue();
+          case "input_tokens" -> t.inputTokens = p.getLongValue();
+          case "output_tokens" -> t.outputTokens = p.getLongValue();
+          case "cost_usd" -> t.cost = p.getDoubleValue();
+          case "offset" -> t.offset = p.getLongValue();
+          default -> {
+            if (value.isStructStart()) {
+              p.skipChildren();
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return t.end == null || t.status == null ? null : t;
+  }
+
+  /**
+   * The id, name and start of the first line, read with a streaming parser: they come first, so a
+   * first line longer than the window (a big shape) is not needed in full.
+   */
+  private static Head head(byte[] bytes) {
+    String type = null;
+    String id = null;
+    String name = null;
+    String time = null;
+    int version = 0;
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "v" -> version = p.getIntValue();
+          case "type" -> type = p.getText();
+          case "id" -> id = p.getText();
+          case "name" -> name = p.getText();
+          case "time" -> time = p.getText();
+          default -> {
+            if (value.isStructStart()) {
+              p.skipChildren();
+            }
+          }
+        }
+        if (type != null && id != null && name != null && time != null && version > 0) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      return null; // not JSON, or the window ends before the fields: the full read decides
+    }
+    if (!"trace".equals(type) || version < 1 || version > TraceCodec.VERSION || id == null) {
+      return null;
+    }
+    return new Head(id, name, TraceCodec.parseTime(time));
+  }
+}
