@@ -76,7 +76,7 @@ class LimiterRetryAfterTest extends ScriptedServerTest {
     String model = "waits-" + UUID.randomUUID();
     server.script(
         model,
-        ScriptedReply.error(429, "slow down").retryAfter(Duration.ofSeconds(1)),
+        ScriptedReply.error(429, "slow down").retryAfter(Duration.ofSeconds(3)),
         ScriptedReply.text("waited"));
     RateLimiter limiter =
         RateLimiter.requests("rpm-" + model)
