@@ -24,8 +24,8 @@ public abstract sealed class RejectedException extends RuntimeException
   }
 
   /**
-   * The category a tree can act on: {@code circuit_open}, {@code rate_limited} or {@code
-   * budget_exceeded}.
+   * The category a tree can act on: {@code circuit_open}, {@code rate_limited}, {@code
+   * budget_exceeded} or {@code bulkhead_full}.
    */
   public abstract String category();
 }

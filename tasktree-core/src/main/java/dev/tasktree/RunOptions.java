@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
- * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, and a 100 ms
- * cancel grace.
+ * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, a 100 ms cancel
+ * grace, and no per-run budget.
  */
 public final class RunOptions {
 
@@ -42,7 +42,8 @@ public final class RunOptions {
           ValueLimits.DEFAULT,
           Duration.ofMillis(100),
           RunInterceptor.none(),
-          RedactionPolicy.defaults());
+          RedactionPolicy.defaults(),
+          null);
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -53,6 +54,7 @@ public final class RunOptions {
   private final Duration cancelGrace;
   private final RunInterceptor interceptor;
   private final RedactionPolicy redaction;
+  private final BudgetPolicy budget;
 
   private RunOptions(
       TraceSink traceSink,
@@ -63,7 +65,9 @@ public final class RunOptions {
       ValueLimits valueLimits,
       Duration cancelGrace,
       RunInterceptor interceptor,
-      RedactionPolicy redaction) {
+      RedactionPolicy redaction,
+      BudgetPolicy budget) {
+    this.budget = budget;
     this.interceptor = interceptor;
     this.redaction = redaction;
     this.traceSink = traceSink;
@@ -91,7 +95,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /**
@@ -119,7 +124,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -138,7 +144,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /** Watches termination signals in {@code store}. */
@@ -152,7 +159,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /**
@@ -169,7 +177,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /**
@@ -186,7 +195,8 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /** Cuts traced values at these limits. */
@@ -200,7 +210,8 @@ public final class RunOptions {
         limits,
         cancelGrace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /**
@@ -221,7 +232,8 @@ public final class RunOptions {
         valueLimits,
         grace,
         interceptor,
-        redaction);
+        redaction,
+        budget);
   }
 
   /**
@@ -240,7 +252,53 @@ public final class RunOptions {
         valueLimits,
         cancelGrace,
         interceptor,
-        java.util.Objects.requireNonNull(policy, "policy"));
+        java.util.Objects.requireNonNull(policy, "policy"),
+        budget);
+  }
+
+  /**
+   * Runs the whole tree under {@code budget}, exactly as if its root were wrapped in {@link
+   * TreeBuilder#budget(BudgetPolicy) .budget(budget)}: every LLM call of the run reserves its
+   * estimate in the budget's account and is refused with {@link BudgetExceededException} when it
+   * does not fit, the wall time counts from the start of the run, and the tree's span records
+   * {@code budget}, {@code budget_spent} and {@code budget_remaining}. Budgets in the tree still
+   * apply; the tightest refuses. A shared policy makes every run with these options charge one
+   * account.
+   *
+   * @throws NullPointerException when {@code budget} is null (use {@link #withoutBudget()})
+   */
+  public RunOptions withBudget(BudgetPolicy budget) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        java.util.Objects.requireNonNull(budget, "budget"));
+  }
+
+  /** Runs without a per-run budget (the default). */
+  public RunOptions withoutBudget() {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        null);
+  }
+
+  /** The per-run budget, or null for none. */
+  public BudgetPolicy budget() {
+    return budget;
   }
 
   /** The redaction policy. */

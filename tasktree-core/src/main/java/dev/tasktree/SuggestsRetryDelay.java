@@ -19,4 +19,14 @@ public interface SuggestsRetryDelay {
 
   /** How long to wait before trying again; empty when the failure does not say. */
   Optional<Duration> suggestedRetryDelay();
+
+  /**
+   * Whether the delay is the remote service's word (a 429's {@code Retry-After}), so that a
+   * RateLimit around the failed node pauses its limiter for it. False for a delay that a local
+   * policy computed (a refusal of our own limiter or budget): pausing on it would throttle every
+   * process for a limit the service never reported. True unless overridden.
+   */
+  default boolean pausesRateLimiters() {
+    return true;
+  }
 }

@@ -4,13 +4,10 @@ import dev.tasktree.BudgetExceededException;
 import dev.tasktree.BudgetPolicy;
 import dev.tasktree.Result;
 import dev.tasktree.runtime.BudgetAccount;
+import dev.tasktree.runtime.BudgetScope;
 import dev.tasktree.runtime.Frame;
-import dev.tasktree.runtime.Meters;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
-import dev.tasktree.store.BudgetStore;
-import dev.tasktree.store.Spend;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +28,6 @@ import java.util.Map;
  * @param <B> the blackboard type
  */
 public final class Budget<B> extends Step<B> {
-
-  private static final String[] DIMENSIONS = {"input_tokens", "output_tokens", "cost_usd", "calls"};
 
   private final Step<B> child;
   private final BudgetPolicy policy;
@@ -72,33 +67,6 @@ public final class Budget<B> extends Step<B> {
 
   @Override
   protected Result exec(B blackboard, Frame frame) {
-    frame.attribute("budget", policy.sharedName() == null ? "local" : policy.sharedName());
-    BudgetAccount account = BudgetAccount.open(policy);
-    try {
-      return Meters.with(account, () -> frame.run(child, blackboard));
-    } finally {
-      BudgetStore.Outcome figures = account.figures(frame.context());
-      if (figures != null) {
-        frame.attribute("budget_spent", view(figures.spent(), null));
-        frame.attribute(
-            "budget_remaining",
-            view(
-                account.limit().minus(figures.spent()).minus(figures.reserved()), account.limit()));
-      }
-    }
-  }
-
-  /** Dimensions as a map for the trace; with {@code limit}, only the limited ones. */
-  private static Map<String, Object> view(Spend spend, Spend limit) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    long[] v = spend.toArray();
-    long[] l = limit == null ? null : limit.toArray();
-    for (int i = 0; i < v.length; i++) {
-      if (l != null && l[i] == Spend.UNLIMITED) {
-        continue;
-      }
-      out.put(DIMENSIONS[i], i == 2 ? v[i] / 1_000_000.0 : v[i]);
-    }
-    return out;
+    return BudgetScope.enclose(policy, frame, () -> frame.run(child, blackboard));
   }
 }

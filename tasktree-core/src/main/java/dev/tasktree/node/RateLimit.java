@@ -98,6 +98,7 @@ public final class RateLimit<B> extends Step<B> {
     }
     if (!result.isOk()
         && result.data() instanceof SuggestsRetryDelay hint
+        && hint.pausesRateLimiters()
         && !(result.data() instanceof RejectedException)) {
       hint.suggestedRetryDelay().ifPresent(delay -> limiter.pause(frame.context(), delay));
     }

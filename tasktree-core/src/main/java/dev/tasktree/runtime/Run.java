@@ -130,7 +130,10 @@ public final class Run {
     Result result;
     Status status;
     try {
-      result = frame.run(rootNode, blackboard);
+      result =
+          options.budget() == null
+              ? frame.run(rootNode, blackboard)
+              : BudgetScope.enclose(options.budget(), frame, () -> frame.run(rootNode, blackboard));
       status = result.isOk() ? Status.OK : Status.FAIL;
       treeSpan.end(result);
     } catch (Cancelled cancelled) {

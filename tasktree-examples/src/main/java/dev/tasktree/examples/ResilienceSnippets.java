@@ -5,6 +5,8 @@ import dev.tasktree.BulkheadPolicy;
 import dev.tasktree.CircuitBreaker;
 import dev.tasktree.HedgePolicy;
 import dev.tasktree.RateLimiter;
+import dev.tasktree.Result;
+import dev.tasktree.RunOptions;
 import dev.tasktree.Tree;
 import dev.tasktree.llm.Llm;
 import dev.tasktree.llm.LlmFailures;
@@ -91,6 +93,17 @@ public final class ResilienceSnippets {
         .retry(3)
         .node(Llm.chat(model, Ask::messages).maxTokens(800))
         .build();
+  }
+  // end-snippet
+
+  // snippet:resilience-run-budget
+  static Result answerWithinBudget(Tree<Ask> tree, Ask ask, RunOptions options) {
+    BudgetPolicy perRun = BudgetPolicy.limits()
+        .inputTokens(20_000).outputTokens(4_000)
+        .costUsd(0.05).calls(6).wallTime(Duration.ofSeconds(30))
+        .build();
+    // the whole run, as if the tree's root were wrapped in .budget(perRun)
+    return tree.run(ask, options.withBudget(perRun));
   }
   // end-snippet
 

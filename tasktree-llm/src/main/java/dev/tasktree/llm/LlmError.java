@@ -2,6 +2,8 @@ package dev.tasktree.llm;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tasktree.RateLimitedException;
+import dev.tasktree.RejectedException;
 import dev.tasktree.SuggestsRetryDelay;
 import java.time.Duration;
 import java.util.Locale;
@@ -75,7 +77,16 @@ public record LlmError(
     /**
      * The call was cancelled (only seen by stream listeners; a cancelled node's result is moot).
      */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * A circuit breaker is open: the call was not made. Not retryable (a retry within the cooldown
+     * is refused again); a Selector falls through to the next model.
+     */
+    CIRCUIT_OPEN,
+    /** A budget would not fit the call's estimate: the call was not made. Not retryable. */
+    BUDGET_EXCEEDED,
+    /** A bulkhead had no free slot in time: the call was not made. Retryable. */
+    BULKHEAD_FULL;
 
     /** The lower-case name used in traces, e.g. {@code rate_limited}. */
     @JsonValue
@@ -85,7 +96,11 @@ public record LlmError(
 
     /** Whether trying the same request again may succeed. */
     public boolean retryable() {
-      return this == RATE_LIMITED || this == SERVER_ERROR || this == TIMEOUT || this == IO;
+      return this == RATE_LIMITED
+          || this == SERVER_ERROR
+          || this == TIMEOUT
+          || this == IO
+          || this == BULKHEAD_FULL;
     }
   }
 
@@ -102,12 +117,14 @@ public record LlmError(
 
   /**
    * Whether {@code failData} (a FAIL's data) is a transient LLM failure — a {@linkplain
-   * #retryable() retryable} {@link LlmError}, or the {@link TimeoutException} of a Timeout around
-   * the node. The predicate for {@code RetryPolicy.retryIf}.
+   * #retryable() retryable} {@link LlmError}, the {@link TimeoutException} of a Timeout around the
+   * node, or a policy decorator's refusal whose category is retryable (a rate limit or a full
+   * bulkhead; not an open breaker or a budget). The predicate for {@code RetryPolicy.retryIf}.
    */
   public static boolean isTransient(Object failData) {
     return (failData instanceof LlmError e && e.retryable())
-        || failData instanceof TimeoutException;
+        || failData instanceof TimeoutException
+        || (failData instanceof RejectedException r && refused(r, "").retryable());
   }
 
   /**
@@ -118,6 +135,48 @@ public record LlmError(
   @Deprecated
   public static boolean isRetryable(Object failData) {
     return isTransient(failData);
+  }
+
+  /**
+   * The error of an LLM call that a resilience policy (breaker, rate limiter, budget, bulkhead)
+   * refused before anything was sent: the category of {@code refusal}, HTTP status 0, code {@value
+   * #POLICY_CODE}, and for a rate limit the limiter's suggested wait as {@code Retry-After}.
+   *
+   * @param refusal the policy's refusal
+   * @param model the model that was to be asked
+   * @return the LLM node's FAIL data
+   */
+  public static LlmError refused(RejectedException refusal, String model) {
+    Category category = Category.valueOf(refusal.category().toUpperCase(Locale.ROOT));
+    RateLimits limits =
+        refusal instanceof RateLimitedException limited
+            ? limited
+                .suggestedRetryDelay()
+                .map(wait -> new RateLimits(wait, null, null, null, null))
+                .orElse(null)
+            : null;
+    return new LlmError(
+        category,
+        0,
+        KeyRedactor.redact(String.valueOf(refusal.getMessage())),
+        model,
+        POLICY_CODE,
+        limits,
+        null);
+  }
+
+  /** The {@code code} of an error that a local resilience policy made (see {@link #refused}). */
+  public static final String POLICY_CODE = "tasktree_policy";
+
+  /** A provider's delay pauses a RateLimit around the node; a local policy's does not. */
+  @Override
+  public boolean pausesRateLimiters() {
+    return !refusedByPolicy();
+  }
+
+  /** Whether a resilience policy refused the call before it was sent (not the provider). */
+  public boolean refusedByPolicy() {
+    return status == 0 && POLICY_CODE.equals(code);
   }
 
   /** This error with the text received before the failure. */

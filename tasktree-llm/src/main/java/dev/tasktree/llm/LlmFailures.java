@@ -23,7 +23,7 @@ public final class LlmFailures {
   /** Whether {@code failData} (a FAIL's data) should count against a circuit breaker. */
   public static boolean countsForBreaker(Object failData) {
     if (failData instanceof LlmError error) {
-      return PROVIDER_TROUBLE.contains(error.category().wireName());
+      return !error.refusedByPolicy() && PROVIDER_TROUBLE.contains(error.category().wireName());
     }
     return !(failData instanceof RejectedException);
   }

@@ -1,6 +1,7 @@
 package dev.tasktree.llm;
 
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.tasktree.RejectedException;
 import dev.tasktree.Result;
 import dev.tasktree.spi.Node;
 import dev.tasktree.spi.NodeContext;
@@ -384,6 +385,8 @@ public final class LlmNode<B> implements Node<B> {
       }
     } catch (ModelCall.FailedException e) {
       return fail(ctx, run, e.error);
+    } catch (RejectedException e) { // a budget or token limit refused the call: nothing was sent
+      return fail(ctx, run, LlmError.refused(e, m.name()));
     }
 
     Object parsed = null;

@@ -2,7 +2,6 @@ package dev.tasktree.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasktree.BudgetExceededException;
 import dev.tasktree.BudgetPolicy;
 import dev.tasktree.CircuitBreaker;
 import dev.tasktree.CircuitOpenException;
@@ -44,8 +43,12 @@ class LlmResilienceTest extends ScriptedServerTest {
             .node(Llm.chat(priced(model), Chat::messages).maxTokens(1000))
             .build();
     Result result = tree.run(new Chat("q"), options);
-    assertThat(result.data()).isInstanceOf(BudgetExceededException.class);
-    assertThat(((BudgetExceededException) result.data()).dimension()).isEqualTo("cost_usd");
+    LlmError refused = (LlmError) result.data();
+    assertThat(refused.category()).isEqualTo(LlmError.Category.BUDGET_EXCEEDED);
+    assertThat(refused.refusedByPolicy()).isTrue();
+    assertThat(refused.message()).contains("cost_usd");
+    assertThat(LlmError.isTransient(refused)).isFalse(); // retrying cannot make it fit
+    assertThat(LlmFailures.countsForBreaker(refused)).isFalse();
     assertThat(server.requests(model)).isEmpty();
     Span llm = traces.last().spansOfKind("Llm").getFirst();
     assertThat(llm.status()).isEqualTo(Status.FAIL);
@@ -65,7 +68,7 @@ class LlmResilienceTest extends ScriptedServerTest {
             .node(Llm.chat(priced(model), Chat::messages).maxTokens(100))
             .build();
     Result result = tree.run(new Chat("q"), options);
-    assertThat(result.data()).isInstanceOf(BudgetExceededException.class);
+    assertThat(((LlmError) result.data()).category()).isEqualTo(LlmError.Category.BUDGET_EXCEEDED);
     // after two calls $0.008 is spent and a third estimate ($0.001) still fits; its real $0.004
     // passes the limit (a breach of its estimate); the fourth estimate no longer fits
     assertThat(server.requests(model)).hasSize(3);
@@ -105,6 +108,13 @@ class LlmResilienceTest extends ScriptedServerTest {
     assertThat(server.requests(down)).hasSize(2); // then the breaker was open
     Span refused = traces.last().spansOfKind("Breaker").getFirst();
     assertThat(refused.error().type()).isEqualTo(CircuitOpenException.class.getName());
+    Result open =
+        Tree.<Chat>named("Open")
+            .breaker(breaker)
+            .node(Llm.chat(LlmModel.of(provider, down), Chat::messages))
+            .build()
+            .run(new Chat("q"), options);
+    assertThat(LlmError.isTransient(open.data())).isFalse(); // fall through, do not retry
 
     String wrongKey = "auth-" + UUID.randomUUID();
     server.script(wrongKey, ScriptedReply.error(401, "bad key"));
@@ -144,7 +154,14 @@ class LlmResilienceTest extends ScriptedServerTest {
     assertThat(tree.run(new Chat("q"), options).isOk()).isTrue();
     // 600 left: the next estimate (prompt + 600) does not fit, and the limiter may not wait
     Result second = tree.run(new Chat("q"), options);
-    assertThat(second.data()).isInstanceOf(dev.tasktree.RateLimitedException.class);
+    LlmError limited = (LlmError) second.data();
+    assertThat(limited.category()).isEqualTo(LlmError.Category.RATE_LIMITED);
+    assertThat(limited.refusedByPolicy()).isTrue();
+    assertThat(limited.status()).isZero();
+    assertThat(limited.suggestedRetryDelay()).isPresent(); // when the tokens would be there
+    assertThat(LlmError.isTransient(limited)).isTrue();
+    // our own limiter's refusal says nothing about the provider's health
+    assertThat(LlmFailures.countsForBreaker(limited)).isFalse();
     assertThat(server.requests(model)).hasSize(1);
   }
 
