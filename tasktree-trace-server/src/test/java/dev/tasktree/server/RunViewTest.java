@@ -298,8 +298,7 @@ class RunViewTest {
     // first may be replaced before its text is asked for.
     assertThat(
             (String)
-                driver.executeScript(
-                    "return document.querySelector('#run-duration').textContent"))
+                driver.executeScript("return document.querySelector('#run-duration').textContent"))
         .isNotBlank()
         .doesNotContain("-");
   }

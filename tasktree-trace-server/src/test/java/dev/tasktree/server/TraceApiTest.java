@@ -340,7 +340,11 @@ class TraceApiTest {
         .untilAsserted(
             () ->
                 assertThat(
-                        http.json("/api/traces?q=wide").path("items").get(0).path("status").asText())
+                        http.json("/api/traces?q=wide")
+                            .path("items")
+                            .get(0)
+                            .path("status")
+                            .asText())
                     .isEqualTo("OK"));
     JsonNode trace = http.json("/api/traces/" + id);
     assertThat(trace.path("spans").size()).isEqualTo(12_002);
