@@ -3,6 +3,8 @@ package dev.tasktree;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasktree.store.SignalStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +48,31 @@ public record Decision(
   /** The signal key a decision on approval {@code approvalKey} is raised under. */
   public static String signalKey(String approvalKey) {
     return SIGNAL_PREFIX + approvalKey;
+  }
+
+  /** An approval that replaces the proposed value with {@code value}. */
+  public static Decision approveWith(JsonNode value) {
+    return new Decision(true, null, value, null, Instant.now());
+  }
+
+  /** The default time a delivered decision stays in the store: one day. */
+  public static final Duration DEFAULT_TTL = Duration.ofDays(1);
+
+  /**
+   * Delivers this decision on approval {@code approvalKey}: raises it in {@code store} under {@link
+   * #signalKey}, for {@code ttl}. An Approval node watching that key (in any process sharing the
+   * store) takes it at once; one that starts later takes it when it starts.
+   *
+   * @throws dev.tasktree.store.StoreException when the store cannot raise it
+   */
+  public void deliver(SignalStore store, String approvalKey, Duration ttl) {
+    Objects.requireNonNull(approvalKey, "approvalKey");
+    store.raise(signalKey(approvalKey), toJson(), ttl);
+  }
+
+  /** Like {@link #deliver(SignalStore, String, Duration)}, for {@link #DEFAULT_TTL}. */
+  public void deliver(SignalStore store, String approvalKey) {
+    deliver(store, approvalKey, DEFAULT_TTL);
   }
 
   /** This decision as JSON text (the signal's reason). */

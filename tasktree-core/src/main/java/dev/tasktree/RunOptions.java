@@ -43,7 +43,8 @@ public final class RunOptions {
           Duration.ofMillis(100),
           RunInterceptor.none(),
           RedactionPolicy.defaults(),
-          null);
+          null,
+          false);
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -55,6 +56,7 @@ public final class RunOptions {
   private final RunInterceptor interceptor;
   private final RedactionPolicy redaction;
   private final BudgetPolicy budget;
+  private final boolean suspendOnApproval;
 
   private RunOptions(
       TraceSink traceSink,
@@ -66,8 +68,10 @@ public final class RunOptions {
       Duration cancelGrace,
       RunInterceptor interceptor,
       RedactionPolicy redaction,
-      BudgetPolicy budget) {
+      BudgetPolicy budget,
+      boolean suspendOnApproval) {
     this.budget = budget;
+    this.suspendOnApproval = suspendOnApproval;
     this.interceptor = interceptor;
     this.redaction = redaction;
     this.traceSink = traceSink;
@@ -96,7 +100,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /**
@@ -125,7 +130,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -145,7 +151,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /** Watches termination signals in {@code store}. */
@@ -160,7 +167,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /**
@@ -178,7 +186,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /**
@@ -196,7 +205,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /** Cuts traced values at these limits. */
@@ -211,7 +221,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /**
@@ -233,7 +244,8 @@ public final class RunOptions {
         grace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /**
@@ -253,7 +265,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         java.util.Objects.requireNonNull(policy, "policy"),
-        budget);
+        budget,
+        suspendOnApproval);
   }
 
   /**
@@ -278,7 +291,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        java.util.Objects.requireNonNull(budget, "budget"));
+        java.util.Objects.requireNonNull(budget, "budget"),
+        suspendOnApproval);
   }
 
   /** Runs without a per-run budget (the default). */
@@ -293,7 +307,40 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        null);
+        null,
+        suspendOnApproval);
+  }
+
+  /**
+   * An Approval that finds no decision suspends the run instead of blocking its thread: the run
+   * ends at once with {@code FAIL(}{@link SuspendedException}{@code )} and trace status WAITING,
+   * its other work cancelled, so the process may exit; once the decision is delivered, resuming the
+   * run takes it at once. Without this (the default) an Approval blocks until a decision or its
+   * timeout.
+   */
+  public RunOptions suspendOnApproval() {
+    return withSuspendOnApproval(true);
+  }
+
+  /** Whether an Approval without a decision suspends the run ({@code true}) or blocks. */
+  public RunOptions withSuspendOnApproval(boolean suspend) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        budget,
+        suspend);
+  }
+
+  /** Whether an Approval without a decision suspends the run (see {@link #suspendOnApproval()}). */
+  public boolean suspendsOnApproval() {
+    return suspendOnApproval;
   }
 
   /** The per-run budget, or null for none. */

@@ -1,5 +1,6 @@
 package dev.tasktree;
 
+import dev.tasktree.node.Approval;
 import dev.tasktree.node.Breaker;
 import dev.tasktree.node.Budget;
 import dev.tasktree.node.Bulkhead;
@@ -529,7 +530,23 @@ public final class TreeBuilder<B> {
   }
 
   /**
-   * The fallback branch (the next node) of the Timeout or Terminable just before it.
+   * An Approval: waits up to {@code timeout} for a person's {@link Decision} under {@code key},
+   * delivered through the run's {@link RunOptions#signalStore() signal store} (also before the node
+   * starts), on {@code proposal} (recorded on the span for the trace UI; the span is WAITING
+   * meanwhile). Approved: OK(the proposal, or the decision's edited value). Rejected: FAIL({@link
+   * ApprovalRejectedException}). No decision in time: a {@link #fallback()} right after it runs, or
+   * the node fails with a {@link java.util.concurrent.TimeoutException}. See {@link
+   * RunOptions#suspendOnApproval()} to suspend the run instead of waiting.
+   *
+   * @throws IllegalStateException when this builder has already built its tree
+   */
+  public TreeBuilder<B> approval(
+      Function<B, String> key, Function<B, ?> proposal, Duration timeout) {
+    return add(Approval.spec(key, proposal, timeout));
+  }
+
+  /**
+   * The fallback branch (the next node) of the Timeout, Terminable or Approval just before it.
    *
    * @throws IllegalStateException when this builder has already built its tree
    */

@@ -130,7 +130,7 @@ class BuilderShapeTest {
                     .build());
     assertThat(e.problems())
         .containsExactly(
-            "T > Sequence > Fallback[1]: fallback() must directly follow a Timeout or Terminable");
+            "T > Sequence > Fallback[1]: fallback() must directly follow a Timeout, Terminable or Approval");
   }
 
   @Test
@@ -145,7 +145,7 @@ class BuilderShapeTest {
                     .build());
     assertThat(e.problems())
         .contains(
-            "T > Timeout > Fallback: fallback() must directly follow a Timeout or Terminable");
+            "T > Timeout > Fallback: fallback() must directly follow a Timeout, Terminable or Approval");
   }
 
   @Test

@@ -5,8 +5,11 @@ package dev.tasktree.runtime;
  * node just before it, instead of adding a sibling.
  */
 public enum Branch {
-  /** {@code fallback()}: runs when a Timeout or Terminable cuts its child short. */
-  FALLBACK("Fallback", "fallback()", "a Timeout or Terminable"),
+  /**
+   * {@code fallback()}: runs when a Timeout or Terminable cuts its child short, or an Approval gets
+   * no decision in time.
+   */
+  FALLBACK("Fallback", "fallback()", "a Timeout, Terminable or Approval"),
   /** {@code orElse()}: runs when a When's condition is false. */
   OR_ELSE("OrElse", "orElse()", "a When");
 

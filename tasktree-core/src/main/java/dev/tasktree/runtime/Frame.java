@@ -161,6 +161,25 @@ public final class Frame {
     run.recorder().log(span, path(), level, message);
   }
 
+  /**
+   * Marks this node's span as waiting for a decision under {@code key} on {@code proposal} (status
+   * WAITING until it ends).
+   */
+  public void waiting(String key, Object proposal) {
+    span.waiting(key, proposal);
+  }
+
+  /**
+   * Suspends the whole run while this node waits: its span ends WAITING, the run's other work is
+   * cancelled as by {@code RunHandle.cancel()}, and the run ends {@code FAIL(suspended)} with trace
+   * status WAITING. The caller throws what this returns.
+   */
+  public Cancelled suspend(dev.tasktree.SuspendedException suspended) {
+    span.end(dev.tasktree.trace.Status.WAITING, null);
+    run.suspend(suspended);
+    return new Cancelled(suspended.getMessage());
+  }
+
   /** Records an attribute on this node's span. */
   public void attribute(String key, Object value) {
     span.attribute(key, value);
@@ -197,6 +216,11 @@ public final class Frame {
   /** The run's signal store. */
   public SignalStore signalStore() {
     return run.options().signalStore();
+  }
+
+  /** Whether an Approval without a decision suspends the run rather than blocking. */
+  public boolean suspendsOnApproval() {
+    return run.options().suspendsOnApproval();
   }
 
   /** Whether this node's subtree has been cancelled. */

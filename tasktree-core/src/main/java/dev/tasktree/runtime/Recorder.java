@@ -173,6 +173,19 @@ final class Recorder {
               key, TraceJson.toJson(value, recorder.limits, RedactionPolicy.none())));
     }
 
+    /** Records that this span now waits for a decision under {@code key} on {@code proposal}. */
+    void waiting(String key, Object proposal) {
+      if (recorder != null && ended == 0) {
+        recorder.sink.emit(
+            new TraceEvent.SpanWaiting(
+                recorder.traceId,
+                recorder.clock.instant(),
+                id,
+                recorder.text(key),
+                recorder.json(proposal)));
+      }
+    }
+
     /** Marks the exception that caused this span's failure (recorded at the end). */
     void error(Throwable cause) {
       this.error = cause;

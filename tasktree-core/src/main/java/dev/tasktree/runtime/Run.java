@@ -3,6 +3,7 @@ package dev.tasktree.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
+import dev.tasktree.SuspendedException;
 import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Status;
@@ -64,6 +65,16 @@ public final class Run {
   /** Makes {@code span} current for the run's interceptor until the handle is closed. */
   RunInterceptor.Entered enter(Recorder.Span span) {
     return interception.enter(span.id());
+  }
+
+  private volatile SuspendedException suspended;
+
+  /** Suspends the run: the first suspension wins; the run is cancelled and ends WAITING. */
+  void suspend(SuspendedException why) {
+    if (suspended == null) {
+      suspended = why;
+    }
+    root.cancel(why.getMessage());
   }
 
   /** Cancels the whole run. */
@@ -137,10 +148,18 @@ public final class Run {
       status = result.isOk() ? Status.OK : Status.FAIL;
       treeSpan.end(result);
     } catch (Cancelled cancelled) {
-      result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
-      status = Status.CANCELLED;
-      awaitCancelHooks(treeSpan, treeName);
-      treeSpan.cancelled(cancelled.getMessage());
+      SuspendedException suspension = suspended;
+      if (suspension != null) {
+        result = Result.fail(suspension);
+        status = Status.WAITING;
+        awaitCancelHooks(treeSpan, treeName);
+        treeSpan.end(Status.WAITING, null);
+      } else {
+        result = Result.fail(new CancellationException("run cancelled: " + cancelled.getMessage()));
+        status = Status.CANCELLED;
+        awaitCancelHooks(treeSpan, treeName);
+        treeSpan.cancelled(cancelled.getMessage());
+      }
     } catch (StackOverflowError overflow) {
       // build() bounds the depth (Assembly.MAX_DEPTH); a thread with a tiny stack may still
       // overflow. A run never throws: it fails with a clear reason.
@@ -158,6 +177,9 @@ public final class Run {
     } finally {
       interruptHook.run();
       setRunThread(null);
+      if (suspended != null) {
+        Thread.interrupted(); // the suspension's own cancel interrupted this thread, nobody else
+      }
     }
     if (root.cancelled()) {
       awaitCancelHooks(treeSpan, treeName); // a cancel that arrived as the run was finishing

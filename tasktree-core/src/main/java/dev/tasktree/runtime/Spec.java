@@ -54,6 +54,14 @@ public final class Spec<B> {
     return new Spec<>(kind, Shape.LEAF, (n, c, b) -> create.apply(n));
   }
 
+  /**
+   * A node without children that may accept a branch ({@link #accepts}); {@code factory} gets no
+   * children and the compiled branch, or null.
+   */
+  public static <B> Spec<B> leafWithBranch(String kind, Factory<B> factory) {
+    return new Spec<>(kind, Shape.LEAF, factory);
+  }
+
   /** A composite: children from the verb to {@code end()}. */
   public static <B> Spec<B> block(String kind, Factory<B> factory) {
     return new Spec<>(kind, Shape.BLOCK, factory);

@@ -87,5 +87,23 @@ public final class Attributes {
   /** Why a span was cancelled (deadline, termination signal, race lost, ...). */
   public static final String CANCEL_REASON = "tasktree.cancel_reason";
 
+  /** The key an Approval waits for a decision under (the UI posts decisions to it). */
+  public static final String APPROVAL_KEY = "tasktree.approval.key";
+
+  /** What an Approval puts up for approval (JSON), so the UI can show it. */
+  public static final String APPROVAL_PROPOSAL = "tasktree.approval.proposal";
+
+  /** How an Approval ended: approved, rejected, timed_out or suspended. */
+  public static final String APPROVAL_OUTCOME = "tasktree.approval.outcome";
+
+  /** The decider's comment on an Approval's decision. */
+  public static final String APPROVAL_COMMENT = "tasktree.approval.comment";
+
+  /** Who decided an Approval (free text from the decision). */
+  public static final String APPROVAL_DECIDED_BY = "tasktree.approval.decided_by";
+
+  /** True when an Approval's decision replaced the proposal with an edited value. */
+  public static final String APPROVAL_EDITED = "tasktree.approval.edited";
+
   private Attributes() {}
 }

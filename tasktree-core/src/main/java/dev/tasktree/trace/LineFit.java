@@ -6,6 +6,7 @@ import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.SpanEnded;
 import dev.tasktree.trace.TraceEvent.SpanLogged;
 import dev.tasktree.trace.TraceEvent.SpanStarted;
+import dev.tasktree.trace.TraceEvent.SpanWaiting;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import dev.tasktree.trace.TraceEvent.TraceStarted;
 import java.util.LinkedHashMap;
@@ -84,6 +85,13 @@ final class LineFit {
                       marker != null ? marker : text(e.error().message(), limits),
                       marker != null ? null : text(e.error().stack(), limits)),
               map(e.attributes(), limits, marker));
+      case SpanWaiting e ->
+          new SpanWaiting(
+              e.traceId(),
+              e.time(),
+              e.spanId(),
+              text(e.key(), limits),
+              value(e.proposal(), limits, marker));
       case Heartbeat e -> e;
       case TraceEnded e ->
           new TraceEnded(e.traceId(), e.time(), e.status(), value(e.data(), limits, marker));

@@ -3,11 +3,13 @@ package dev.tasktree.trace;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasktree.spi.NodeInfo;
 import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.SpanEnded;
 import dev.tasktree.trace.TraceEvent.SpanLogged;
 import dev.tasktree.trace.TraceEvent.SpanStarted;
+import dev.tasktree.trace.TraceEvent.SpanWaiting;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import dev.tasktree.trace.TraceEvent.TraceStarted;
 import java.time.Duration;
@@ -62,6 +64,12 @@ final class TraceAssembler {
           span.logs.add(new SpanLog(e.time(), e.level(), e.message()));
         }
       }
+      case SpanWaiting e -> {
+        Building span = spans.get(e.spanId());
+        if (span != null && span.end == null) {
+          span.waiting = e;
+        }
+      }
       case SpanEnded e -> {
         Building span = spans.get(e.spanId());
         if (span != null && span.end == null) {
@@ -97,6 +105,9 @@ final class TraceAssembler {
       rootSpans.add(root.freeze(openStatus, ended != null, totals));
     }
     Status status = ended != null ? ended.status() : openStatus;
+    if (status == Status.RUNNING && totals.waiting > 0) {
+      status = Status.WAITING; // live, and what it waits for is a person
+    }
     Instant until = ended != null ? ended.time() : lastEvent;
     TraceSummary summary =
         new TraceSummary(
@@ -136,6 +147,7 @@ final class TraceAssembler {
     long inputTokens;
     long outputTokens;
     double cost;
+    int waiting;
   }
 
   private static final class Building {
@@ -143,6 +155,7 @@ final class TraceAssembler {
     final List<Building> children = new ArrayList<>();
     final List<SpanLog> logs = new ArrayList<>();
     SpanEnded end;
+    SpanWaiting waiting;
 
     Building(SpanStarted start) {
       this.start = start;
@@ -157,6 +170,15 @@ final class TraceAssembler {
           end == null ? new LinkedHashMap<>() : new LinkedHashMap<>(end.attributes());
       if (end == null && traceEnded) {
         attributes.put(Attributes.ABANDONED, BooleanNode.TRUE);
+      }
+      Status status = end == null ? openStatus : end.status();
+      if (waiting != null) {
+        attributes.putIfAbsent(Attributes.APPROVAL_KEY, TextNode.valueOf(waiting.key()));
+        attributes.putIfAbsent(Attributes.APPROVAL_PROPOSAL, waiting.proposal());
+        if (end == null && openStatus == Status.RUNNING) {
+          status = Status.WAITING;
+          totals.waiting++;
+        }
       }
       totals.spans++;
       if (end != null && end.error() != null) {
@@ -176,7 +198,7 @@ final class TraceAssembler {
           start.path(),
           start.time(),
           end == null ? null : end.time(),
-          end == null ? openStatus : end.status(),
+          status,
           end == null ? NullNode.getInstance() : end.data(),
           end == null ? null : end.error(),
           List.copyOf(logs),

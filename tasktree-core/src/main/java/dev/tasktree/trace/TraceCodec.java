@@ -12,6 +12,7 @@ import dev.tasktree.trace.TraceEvent.Heartbeat;
 import dev.tasktree.trace.TraceEvent.SpanEnded;
 import dev.tasktree.trace.TraceEvent.SpanLogged;
 import dev.tasktree.trace.TraceEvent.SpanStarted;
+import dev.tasktree.trace.TraceEvent.SpanWaiting;
 import dev.tasktree.trace.TraceEvent.TraceEnded;
 import dev.tasktree.trace.TraceEvent.TraceStarted;
 import java.io.IOException;
@@ -93,6 +94,8 @@ final class TraceCodec {
   private static final SerializedString START = new SerializedString("start");
   private static final SerializedString LOG = new SerializedString("log");
   private static final SerializedString END = new SerializedString("end");
+  private static final SerializedString WAIT = new SerializedString("wait");
+  private static final SerializedString KEY = new SerializedString("key");
   private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
   private static final SerializedString TRACE_END = new SerializedString("trace_end");
 
@@ -128,6 +131,13 @@ final class TraceCodec {
         field(out, TIME, time(e.time()));
         field(out, LEVEL, e.level().name());
         field(out, MESSAGE, e.message());
+      }
+      case SpanWaiting e -> {
+        field(out, TYPE, WAIT);
+        field(out, SPAN, e.spanId());
+        field(out, TIME, time(e.time()));
+        field(out, KEY, e.key());
+        writeData(out, e.proposal());
       }
       case SpanEnded e -> {
         field(out, TYPE, END);
@@ -253,6 +263,13 @@ final class TraceCodec {
               text(node, "span"),
               LogLevel.valueOf(text(node, "level")),
               node.path("message").asText(""));
+      case "wait" ->
+          new SpanWaiting(
+              traceId,
+              time,
+              text(node, "span"),
+              node.path("key").asText(""),
+              node.path("data").isMissingNode() ? NullNode.getInstance() : node.get("data"));
       case "end" -> {
         JsonNode error = node.get("error");
         yield new SpanEnded(

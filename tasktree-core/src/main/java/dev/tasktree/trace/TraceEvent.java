@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * One entry of a trace's append-only event log. A run emits {@link TraceStarted}, then {@link
- * SpanStarted}, {@link SpanLogged} and {@link SpanEnded} events as nodes execute, {@link
- * Heartbeat}s while it is open, and {@link TraceEnded} last. Values are already JSON snapshots, so
- * an event never changes after it is created. The line format is in {@code docs/trace-format.md}.
+ * SpanStarted}, {@link SpanLogged}, {@link SpanWaiting} and {@link SpanEnded} events as nodes
+ * execute, {@link Heartbeat}s while it is open, and {@link TraceEnded} last. Values are already
+ * JSON snapshots, so an event never changes after it is created. The line format is in {@code
+ * docs/trace-format.md}.
  */
 public sealed interface TraceEvent {
 
@@ -63,6 +64,16 @@ public sealed interface TraceEvent {
 
   /** A log line on a running span. */
   record SpanLogged(String traceId, Instant time, String spanId, LogLevel level, String message)
+      implements TraceEvent {}
+
+  /**
+   * A running node began waiting for a person's decision (an Approval): until the span ends it
+   * reads as {@link Status#WAITING}.
+   *
+   * @param key the approval key a decision is delivered under
+   * @param proposal what is put up for approval (JSON, cut and redacted like span data)
+   */
+  record SpanWaiting(String traceId, Instant time, String spanId, String key, JsonNode proposal)
       implements TraceEvent {}
 
   /** A node finished; {@code error} is null unless an exception was recorded. */

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param start when the run started
  * @param duration how long it ran (until its end, or until its last event while unfinished)
  * @param status OK, FAIL or CANCELLED when finished; RUNNING while live; INTERRUPTED when the
- *     writing process went silent without finishing
+ *     writing process went silent without finishing; WAITING while an approval waits (live) or when
+ *     the run was suspended waiting for one
  * @param spanCount number of spans
  * @param errorCount number of spans that recorded an exception
  * @param inputTokens LLM input tokens, summed over spans
@@ -32,8 +33,11 @@ public record TraceSummary(
     double costUsd,
     int corruptLines) {
 
-  /** Whether the run has finished (its end was written). */
+  /**
+   * Whether the run has finished for good: its end was written and it is not waiting (a suspended
+   * run may still be resumed).
+   */
   public boolean finished() {
-    return status != Status.RUNNING && status != Status.INTERRUPTED;
+    return status != Status.RUNNING && status != Status.INTERRUPTED && status != Status.WAITING;
   }
 }

@@ -82,6 +82,7 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
               started.traceId(), id -> new RunSpans(this, id, started.name(), Context.current()));
       case TraceEvent.SpanStarted started -> spanStarted(started);
       case TraceEvent.SpanLogged logged -> spanLogged(logged);
+      case TraceEvent.SpanWaiting waiting -> spanWaiting(waiting);
       case TraceEvent.SpanEnded ended -> spanEnded(ended);
       case TraceEvent.TraceEnded end -> {
         RunSpans run = runs.get(end.traceId());
@@ -184,6 +185,22 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
             Attributes.of(LOG_LEVEL, event.level().name(), LOG_MESSAGE, event.message()),
             event.time());
     metrics.logged(open.kind(), event.level(), event.message());
+  }
+
+  /** An Approval began waiting: an event on its span (the end carries the outcome). */
+  private void spanWaiting(TraceEvent.SpanWaiting event) {
+    RunSpans run = run(event.traceId());
+    RunSpans.Open open = run == null ? null : run.open.get(event.spanId());
+    if (open != null) {
+      open.span()
+          .addEvent(
+              "waiting",
+              Attributes.of(
+                  AttributeKey.stringKey(
+                      dev.tasktree.trace.Attributes.APPROVAL_KEY),
+                  event.key()),
+              event.time());
+    }
   }
 
   private void spanEnded(TraceEvent.SpanEnded event) {

@@ -123,7 +123,8 @@ final class JsonViews {
 
   /**
    * One event of a live trace as the UI applies it: {@code start} (a new span), {@code log}, {@code
-   * end} (a span ended) or {@code trace_end}; null for events the UI does not need.
+   * wait} (an Approval began waiting), {@code end} (a span ended) or {@code trace_end}; null for
+   * events the UI does not need.
    */
   static String event(TraceEvent event) {
     StringWriter out = new StringWriter();
@@ -147,6 +148,16 @@ final class JsonViews {
           time(g, "time", e.time());
           g.writeStringField("level", e.level().name());
           g.writeStringField("message", e.message());
+          g.writeEndObject();
+        }
+        case TraceEvent.SpanWaiting e -> {
+          g.writeStartObject();
+          g.writeStringField("type", "wait");
+          g.writeStringField("id", e.spanId());
+          time(g, "time", e.time());
+          g.writeStringField("key", e.key());
+          g.writeFieldName("proposal");
+          json(g, e.proposal());
           g.writeEndObject();
         }
         case TraceEvent.SpanEnded e -> {
