@@ -111,6 +111,8 @@ class ApprovalTest {
     Span done = approvalSpan(run);
     assertThat(done.status()).isEqualTo(Status.OK);
     assertThat(done.attribute(Attributes.APPROVAL_OUTCOME).asText()).isEqualTo("approved");
+    // The key is an identifier the UI posts decisions to: never redacted for its name.
+    assertThat(done.attribute(Attributes.APPROVAL_KEY).asText()).isEqualTo("post:1");
     assertThat(done.attribute(Attributes.APPROVAL_COMMENT).asText()).isEqualTo("looks good");
     assertThat(done.attribute(Attributes.APPROVAL_DECIDED_BY).asText()).isEqualTo("ana");
     assertThat(traces.trace(run.traceId()).summary().status()).isEqualTo(Status.OK);

@@ -77,6 +77,7 @@ public final class RedactionPolicy {
           "foreign_key",
           "sort_key",
           "routing_key",
+          "tasktree.approval.key",
           "keyword",
           "keywords",
           "author",

@@ -25,8 +25,13 @@ record IndexEntry(
     return summary == null ? "UNREADABLE" : summary.status().name();
   }
 
+  /**
+   * Whether the trace may still change: running, or waiting for an approval (live, or suspended and
+   * resumable). Such a trace is re-read when it goes quiet and never pruned.
+   */
   boolean running() {
-    return summary != null && summary.status() == Status.RUNNING;
+    return summary != null
+        && (summary.status() == Status.RUNNING || summary.status() == Status.WAITING);
   }
 
   /** Sort key for "start": start in epoch microseconds (file time when unreadable). */

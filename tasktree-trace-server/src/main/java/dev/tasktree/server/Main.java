@@ -31,6 +31,9 @@ public final class Main {
                                machine's name when listening on another address
         --insecure-no-token    listen on a non-loopback address without a token (dangerous)
         --retain SPEC          prune while serving: an age (30d), a count (5000) or both (30d,5000)
+        --redis-url URL        deliver approval decisions from the UI to this Redis (where runs
+                               with a RedisStore wait) instead of to DIR/signals
+        --redis-prefix PREFIX  the RedisStore key prefix of those runs (default: tasktree:)
         --help                 print this help and exit
         --version              print the version and exit
 
@@ -157,7 +160,14 @@ public final class Main {
         case "--help", "-h" -> throw new Help();
         case "--version", "-V" -> throw new Version();
         case "--insecure-no-token" -> options = options.withInsecureNoToken(true);
-        case "--trace-dir", "--host", "--port", "--token", "--allowed-host", "--retain" -> {
+        case "--trace-dir",
+            "--host",
+            "--port",
+            "--token",
+            "--allowed-host",
+            "--retain",
+            "--redis-url",
+            "--redis-prefix" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -175,6 +185,8 @@ public final class Main {
                                 options.allowedHosts().stream(), java.util.stream.Stream.of(value))
                             .toList());
                 case "--retain" -> options.withRetention(Retention.parse(value));
+                case "--redis-url" -> options.withRedis(value, options.redisPrefix());
+                case "--redis-prefix" -> options.withRedis(options.redisUrl(), value);
                 default -> options.withToken(value);
               };
         }

@@ -8,9 +8,15 @@ import java.security.MessageDigest;
 
 /**
  * Runs before every request: security headers, then the Host and Origin checks ({@link
- * HostPolicy}), then the token when one is required, then the rule for writes (any method but GET
- * and HEAD): a same-origin request (an {@code Origin} of this server, or none) and, on a
- * non-loopback bind, the token. Refusals are {@link ApiException}s, so they are JSON errors.
+ * HostPolicy}), then the rule for writes (any method but GET and HEAD, e.g. an approval decision),
+ * then the token when one is required.
+ *
+ * <p>A write must be same-origin, token or not: its {@code Origin} must be exactly this server as
+ * the request addressed it ({@code http://} or {@code https://} + its {@code Host}); a write without {@code Origin} is
+ * accepted only from a client that is not a browser — one that sends no {@code Sec-Fetch-Site} or
+ * sends {@code same-origin} / {@code none} — so a page on another site cannot forge one (no CSRF;
+ * the token cookie is {@code SameSite=Strict} as well). On a non-loopback bind a write also needs
+ * the token. Refusals are {@link ApiException}s, so they are JSON errors.
  */
 final class RequestGuard {
 
@@ -26,6 +32,35 @@ final class RequestGuard {
   RequestGuard(ServerOptions options) {
     this.options = options;
     this.hosts = new HostPolicy(options.allowedHosts());
+  }
+
+  /** Refuses a write that a browser sent from another origin, or without saying where from. */
+  private static void checkSameOrigin(Context ctx) {
+    String origin = ctx.header("Origin");
+    String fetchSite = ctx.header("Sec-Fetch-Site");
+    if (origin != null) {
+      String host = ctx.header("Host");
+      if (host == null
+          || !origin.equalsIgnoreCase("http://" + host)
+              && !origin.equalsIgnoreCase("https://" + host)) {
+        throw new ApiException(403, "cross-origin writes are refused");
+      }
+      if (fetchSite != null
+          && !fetchSite.equalsIgnoreCase("same-origin")
+          && !fetchSite.equalsIgnoreCase("none")) {
+        throw new ApiException(403, "cross-origin writes are refused");
+      }
+      return;
+    }
+    if (fetchSite != null
+        && !fetchSite.equalsIgnoreCase("same-origin")
+        && !fetchSite.equalsIgnoreCase("none")) {
+      throw new ApiException(403, "a write from a browser must come from this server's own page");
+    }
+    if (fetchSite != null || ctx.header("Sec-Fetch-Mode") != null) {
+      // A browser that hides the origin of a write: refused, it could come from anywhere.
+      throw new ApiException(403, "a write from a browser must carry its Origin");
+    }
   }
 
   void check(Context ctx) {
@@ -45,6 +80,9 @@ final class RequestGuard {
       throw new ApiException(403, "cross-origin requests are refused");
     }
     boolean write = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
+    if (write) {
+      checkSameOrigin(ctx);
+    }
     String token = options.token();
     if (token == null) {
       if (write && !options.loopback()) {

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param insecureNoToken allow a non-loopback bind without a token (everyone who can reach the
  *     address reads every trace)
  * @param retention what to delete while serving, or null to keep everything
+ * @param redisUrl when not null, approval decisions posted to the server are raised in this Redis
+ *     (where runs using a {@code RedisStore} see them) instead of in {@code <traceDir>/signals}
+ * @param redisPrefix the key prefix of that Redis store, or null for {@code RedisStore}'s default
  */
 public record ServerOptions(
     Path traceDir,
@@ -32,7 +35,9 @@ public record ServerOptions(
     Duration staleAfter,
     List<String> allowedHosts,
     boolean insecureNoToken,
-    Retention retention) {
+    Retention retention,
+    String redisUrl,
+    String redisPrefix) {
 
   /** The default port of the command line. */
   public static final int DEFAULT_PORT = 8000;
@@ -52,6 +57,9 @@ public record ServerOptions(
     }
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new IllegalArgumentException("staleAfter must be positive");
+    }
+    if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new IllegalArgumentException("the Redis URL must start with redis:// or rediss://");
     }
     allowedHosts = List.copyOf(allowedHosts);
     for (String h : allowedHosts) {
@@ -73,7 +81,7 @@ public record ServerOptions(
         Duration.ofSeconds(10),
         List.of(),
         false,
-        null);
+        null, null, null);
   }
 
   /** These options serving another trace directory. */
@@ -87,7 +95,7 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention);
+        retention, redisUrl, redisPrefix);
   }
 
   /** These options bound to another host. */
@@ -101,7 +109,7 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention);
+        retention, redisUrl, redisPrefix);
   }
 
   /** These options on another port (0 = any free port). */
@@ -115,7 +123,7 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention);
+        retention, redisUrl, redisPrefix);
   }
 
   /** These options requiring a token (null = none). */
@@ -129,7 +137,7 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention);
+        retention, redisUrl, redisPrefix);
   }
 
   /** These options with another rescan interval. */
@@ -143,7 +151,7 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention);
+        retention, redisUrl, redisPrefix);
   }
 
   /** These options with another staleness threshold for unfinished traces. */
@@ -157,19 +165,19 @@ public record ServerOptions(
         stale,
         allowedHosts,
         insecureNoToken,
-        retention);
+        retention, redisUrl, redisPrefix);
   }
 
   /** These options also answering requests addressed to these host names. */
   public ServerOptions withAllowedHosts(List<String> hosts) {
     return new ServerOptions(
-        traceDir, host, port, token, rescanInterval, staleAfter, hosts, insecureNoToken, retention);
+        traceDir, host, port, token, rescanInterval, staleAfter, hosts, insecureNoToken, retention, redisUrl, redisPrefix);
   }
 
   /** These options allowing (or not) a non-loopback bind without a token. */
   public ServerOptions withInsecureNoToken(boolean allow) {
     return new ServerOptions(
-        traceDir, host, port, token, rescanInterval, staleAfter, allowedHosts, allow, retention);
+        traceDir, host, port, token, rescanInterval, staleAfter, allowedHosts, allow, retention, redisUrl, redisPrefix);
   }
 
   /** These options pruning the directory while serving (null = keep everything). */
@@ -183,7 +191,27 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        newRetention);
+        newRetention, redisUrl, redisPrefix);
+  }
+
+  /**
+   * These options delivering approval decisions to the Redis at {@code url} under {@code prefix}
+   * (null = {@code RedisStore}'s default prefix), or to {@code <traceDir>/signals} when {@code url}
+   * is null.
+   */
+  public ServerOptions withRedis(String url, String prefix) {
+    return new ServerOptions(
+        traceDir,
+        host,
+        port,
+        token,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        insecureNoToken,
+        retention,
+        url,
+        prefix);
   }
 
   /** Whether the host is a loopback address (only this machine can connect). */

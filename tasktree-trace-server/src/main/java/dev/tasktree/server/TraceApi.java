@@ -27,7 +27,7 @@ final class TraceApi {
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
   private static final Set<String> STATUSES =
-      Set.of("OK", "FAIL", "CANCELLED", "RUNNING", "INTERRUPTED", "UNREADABLE");
+      Set.of("OK", "FAIL", "CANCELLED", "RUNNING", "WAITING", "INTERRUPTED", "UNREADABLE");
 
   private final TraceIndex index;
   private final TraceQuery query;
@@ -63,6 +63,7 @@ final class TraceApi {
           g.writeNumberField("pending", index.pending());
           g.writeBooleanField("indexing", index.indexing());
           g.writeNumberField("ignoredFiles", index.ignored());
+          g.writeStringField("decisions", options.redisUrl() == null ? "file" : "redis");
           g.writeEndObject();
         });
   }

@@ -49,6 +49,7 @@ public final class TraceServer implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final ScheduledExecutorService retention;
   private final Javalin app;
+  private final DecisionApi decisions;
 
   private TraceServer(ServerOptions options) throws IOException {
     this.options = options;
@@ -58,7 +59,8 @@ public final class TraceServer implements AutoCloseable {
     RequestGuard guard = new RequestGuard(options);
     TraceApi api = new TraceApi(index, options, stopping::get);
     UiRoutes ui = new UiRoutes();
-    List<Consumer<JavalinConfig>> groups = List.of(api::routes, ui::routes);
+    this.decisions = new DecisionApi(index, options);
+    List<Consumer<JavalinConfig>> groups = List.of(api::routes, decisions::routes, ui::routes);
     this.app =
         Javalin.create(
             config -> {
@@ -98,12 +100,16 @@ public final class TraceServer implements AutoCloseable {
               + " lets other machines connect: give a --token (or --insecure-no-token to serve"
               + " every trace to anyone who can reach the address)");
     }
+    if (options.redisPrefix() != null && options.redisUrl() == null) {
+      throw new IllegalArgumentException("--redis-prefix needs a --redis-url");
+    }
     TraceServer server = new TraceServer(options);
     try {
       server.app.start(options.host(), options.port());
       server.index.start();
     } catch (RuntimeException e) {
       server.index.close();
+      server.decisions.close();
       throw new IllegalStateException(
           "cannot listen on " + options.host() + ":" + options.port() + ": " + rootMessage(e), e);
     }
@@ -192,6 +198,7 @@ public final class TraceServer implements AutoCloseable {
     }
     app.stop();
     index.close();
+    decisions.close();
   }
 
   private static String rootMessage(Throwable e) {
