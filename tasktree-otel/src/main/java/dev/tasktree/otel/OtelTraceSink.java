@@ -196,9 +196,7 @@ final class OtelTraceSink implements TraceSink, RunInterceptor {
           .addEvent(
               "waiting",
               Attributes.of(
-                  AttributeKey.stringKey(
-                      dev.tasktree.trace.Attributes.APPROVAL_KEY),
-                  event.key()),
+                  AttributeKey.stringKey(dev.tasktree.trace.Attributes.APPROVAL_KEY), event.key()),
               event.time());
     }
   }

@@ -113,7 +113,8 @@ final class DecisionApi implements AutoCloseable {
       throw new ApiException(
           503, "cannot deliver the decision: the " + where + " signal store failed; try again");
     }
-    LOG.info("decision on approval {} of trace {}: {}", key, id, approved ? "approved" : "rejected");
+    LOG.info(
+        "decision on approval {} of trace {}: {}", key, id, approved ? "approved" : "rejected");
     ctx.contentType("application/json");
     ctx.status(202);
     ctx.result(

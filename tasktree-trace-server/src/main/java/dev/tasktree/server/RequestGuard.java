@@ -12,11 +12,12 @@ import java.security.MessageDigest;
  * then the token when one is required.
  *
  * <p>A write must be same-origin, token or not: its {@code Origin} must be exactly this server as
- * the request addressed it ({@code http://} or {@code https://} + its {@code Host}); a write without {@code Origin} is
- * accepted only from a client that is not a browser — one that sends no {@code Sec-Fetch-Site} or
- * sends {@code same-origin} / {@code none} — so a page on another site cannot forge one (no CSRF;
- * the token cookie is {@code SameSite=Strict} as well). On a non-loopback bind a write also needs
- * the token. Refusals are {@link ApiException}s, so they are JSON errors.
+ * the request addressed it ({@code http://} or {@code https://} + its {@code Host}); a write
+ * without {@code Origin} is accepted only from a client that is not a browser — one that sends no
+ * {@code Sec-Fetch-Site} or sends {@code same-origin} / {@code none} — so a page on another site
+ * cannot forge one (no CSRF; the token cookie is {@code SameSite=Strict} as well). On a
+ * non-loopback bind a write also needs the token. Refusals are {@link ApiException}s, so they are
+ * JSON errors.
  */
 final class RequestGuard {
 

@@ -81,7 +81,9 @@ public record ServerOptions(
         Duration.ofSeconds(10),
         List.of(),
         false,
-        null, null, null);
+        null,
+        null,
+        null);
   }
 
   /** These options serving another trace directory. */
@@ -95,7 +97,9 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention, redisUrl, redisPrefix);
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options bound to another host. */
@@ -109,7 +113,9 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention, redisUrl, redisPrefix);
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options on another port (0 = any free port). */
@@ -123,7 +129,9 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention, redisUrl, redisPrefix);
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options requiring a token (null = none). */
@@ -137,7 +145,9 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention, redisUrl, redisPrefix);
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options with another rescan interval. */
@@ -151,7 +161,9 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        retention, redisUrl, redisPrefix);
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options with another staleness threshold for unfinished traces. */
@@ -165,19 +177,41 @@ public record ServerOptions(
         stale,
         allowedHosts,
         insecureNoToken,
-        retention, redisUrl, redisPrefix);
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options also answering requests addressed to these host names. */
   public ServerOptions withAllowedHosts(List<String> hosts) {
     return new ServerOptions(
-        traceDir, host, port, token, rescanInterval, staleAfter, hosts, insecureNoToken, retention, redisUrl, redisPrefix);
+        traceDir,
+        host,
+        port,
+        token,
+        rescanInterval,
+        staleAfter,
+        hosts,
+        insecureNoToken,
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options allowing (or not) a non-loopback bind without a token. */
   public ServerOptions withInsecureNoToken(boolean allow) {
     return new ServerOptions(
-        traceDir, host, port, token, rescanInterval, staleAfter, allowedHosts, allow, retention, redisUrl, redisPrefix);
+        traceDir,
+        host,
+        port,
+        token,
+        rescanInterval,
+        staleAfter,
+        allowedHosts,
+        allow,
+        retention,
+        redisUrl,
+        redisPrefix);
   }
 
   /** These options pruning the directory while serving (null = keep everything). */
@@ -191,7 +225,9 @@ public record ServerOptions(
         staleAfter,
         allowedHosts,
         insecureNoToken,
-        newRetention, redisUrl, redisPrefix);
+        newRetention,
+        redisUrl,
+        redisPrefix);
   }
 
   /**
