@@ -226,6 +226,53 @@ class ApprovalEndpointTest {
   }
 
   @Test
+  void withARedisUrlTheServerDeliversTheDecisionInRedisWhereTheRunWaits() throws Exception {
+    String redisUrl = System.getenv("TASKTREE_REDIS_URL");
+    if (redisUrl == null || redisUrl.isBlank()) {
+      dev.tasktree.testsupport.MissingService.skipOrFail(
+          "Redis: set TASKTREE_REDIS_URL (e.g. redis://127.0.0.1:6379) to run this test");
+    }
+    String prefix = "tasktree-test:" + java.util.UUID.randomUUID() + ":";
+    try (dev.tasktree.redis.RedisStore redis =
+            dev.tasktree.redis.RedisStore.builder(redisUrl)
+                .keyPrefix(prefix)
+                .pollInterval(Duration.ofMillis(50))
+                .build();
+        TraceServer viaRedis =
+            TraceServer.start(
+                ServerOptions.defaults()
+                    .withTraceDir(dir)
+                    .withPort(0)
+                    .withRescanInterval(Duration.ofMillis(200))
+                    .withRedis(redisUrl, prefix))) {
+      Tree<Object> tree =
+          Tree.named("Publish")
+              .approval(b -> "post:46", b -> "draft", Duration.ofMinutes(5))
+              .build();
+      RunHandle run =
+          tree.start(new Object(), RunOptions.defaults().withTraceDir(dir).withSignalStore(redis));
+      runs.add(run);
+      Http http = new Http(viaRedis);
+      String span = awaitWaiting(http, run);
+      int port = viaRedis.port();
+      String response =
+          post(
+              port,
+              "/api/traces/" + run.traceId() + "/spans/" + span + "/decision",
+              "{\"approved\":true,\"value\":\"edited draft\"}",
+              "Host: 127.0.0.1:" + port,
+              "Content-Type: application/json");
+      assertThat(response).startsWith("HTTP/1.1 202");
+      assertThat(JsonViews.JSON.readTree(HostCheckTest.body(response)).path("store").asText())
+          .isEqualTo("redis");
+      assertThat(run.result().get(20, TimeUnit.SECONDS)).isEqualTo(Result.ok("edited draft"));
+      // Nothing went to the file signals.
+      assertThat(signals.check(dev.tasktree.Decision.signalKey("post:46"))).isEmpty();
+      redis.clear(dev.tasktree.Decision.signalKey("post:46"));
+    }
+  }
+
+  @Test
   void aNonLoopbackServerRefusesATokenlessWriteAndTakesOneWithTheToken() throws Exception {
     try (TraceServer open =
             TraceServer.start(
