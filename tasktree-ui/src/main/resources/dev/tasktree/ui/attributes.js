@@ -2,6 +2,12 @@
 // Regenerate: ./mvnw -o -pl tasktree-trace-server -am verify -Dtest=AttributesModuleTest -Dsurefire.failIfNoSpecifiedTests=false -Dtasktree.regenerate=true
 
 export const ABANDONED = 'tasktree.abandoned';
+export const APPROVAL_COMMENT = 'tasktree.approval.comment';
+export const APPROVAL_DECIDED_BY = 'tasktree.approval.decided_by';
+export const APPROVAL_EDITED = 'tasktree.approval.edited';
+export const APPROVAL_KEY = 'tasktree.approval.key';
+export const APPROVAL_OUTCOME = 'tasktree.approval.outcome';
+export const APPROVAL_PROPOSAL = 'tasktree.approval.proposal';
 export const ATTEMPT = 'tasktree.attempt';
 export const CANCEL_REASON = 'tasktree.cancel_reason';
 export const COST_USD = 'tasktree.cost_usd';
