@@ -158,6 +158,20 @@ class ApprovalTest {
     assertThat(tree.run(new Board(), options)).isEqualTo(Result.ok(42));
   }
 
+  @Test
+  void anEditedMapProposalBecomesAMap() {
+    RunOptions options = options(p -> new InMemorySignalStore());
+    Tree<Board> tree =
+        Tree.<Board>named("Map")
+            .approval(b -> "m", b -> java.util.Map.of("title", "Hello"), Duration.ofMinutes(1))
+            .build();
+    Decision.approveWith(
+            JsonNodeFactory.instance.objectNode().put("title", "Edited").put("tags", 2))
+        .deliver(store, "m");
+    assertThat(tree.run(new Board(), options))
+        .isEqualTo(Result.ok(java.util.Map.of("title", "Edited", "tags", 2)));
+  }
+
   @ParameterizedTest
   @MethodSource("stores")
   void aRejectionFailsWithTheCommentAndDoesNotRunTheFallback(Function<Path, SignalStore> f)

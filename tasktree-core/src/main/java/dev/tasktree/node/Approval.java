@@ -39,15 +39,16 @@ import java.util.function.Function;
  * decision has come, the span's status is WAITING. The node subscribes to {@code
  * Decision.signalKey(key)}, so a decision delivered before it starts is taken at once (the node
  * never deletes it). Approved: OK with the proposal, or with the decision's edited value when it
- * has one (converted to the proposal's class; an edited value that does not convert is a FAIL,
- * never an approval of something else). Rejected: FAIL with an {@link ApprovalRejectedException}
- * carrying the comment; a rejection is an answer, so it does <em>not</em> run the fallback. No
- * decision within the timeout: the {@code fallback()} runs and is the result; without one the node
- * fails with a {@link TimeoutException}. A malformed decision is never an approval: it is a WARN
- * log and the node goes on waiting for a well-formed one. A store failure is a WARN log too; the
- * node then checks the store once a second until it answers. The span records {@code
- * tasktree.approval.outcome} ({@code approved}, {@code rejected}, {@code timed_out} or {@code
- * suspended}), the comment and who decided.
+ * has one (converted to the proposal's class — a map, list or set proposal to a {@code Map}, {@code
+ * List} or {@code Set}; an edited value that does not convert is a FAIL, never an approval of
+ * something else). Rejected: FAIL with an {@link ApprovalRejectedException} carrying the comment; a
+ * rejection is an answer, so it does <em>not</em> run the fallback. No decision within the timeout:
+ * the {@code fallback()} runs and is the result; without one the node fails with a {@link
+ * TimeoutException}. A malformed decision is never an approval: it is a WARN log and the node goes
+ * on waiting for a well-formed one. A store failure is a WARN log too; the node then checks the
+ * store once a second until it answers. The span records {@code tasktree.approval.outcome} ({@code
+ * approved}, {@code rejected}, {@code timed_out} or {@code suspended}), the comment and who
+ * decided.
  *
  * <p>A cancelling ancestor (Timeout, Terminable, the run's handle) stops the wait at once like any
  * blocking node. With {@code RunOptions.suspendOnApproval()} a node that finds no decision does not
@@ -165,7 +166,7 @@ public final class Approval<B> extends Step<B> {
       return Result.ok(decision.value());
     }
     try {
-      return Result.ok(JSON.treeToValue(decision.value(), proposed.getClass()));
+      return Result.ok(JSON.treeToValue(decision.value(), editedType(proposed)));
     } catch (Exception e) {
       return frame.failWith(
           new IllegalArgumentException(
@@ -177,6 +178,20 @@ public final class Approval<B> extends Step<B> {
                   + e.getMessage(),
               e));
     }
+  }
+
+  /** The class an edited value becomes: the proposal's, or its collection interface. */
+  private static Class<?> editedType(Object proposed) {
+    if (proposed instanceof Map<?, ?>) {
+      return Map.class; // Map.of(...) and friends have no constructor Jackson can use
+    }
+    if (proposed instanceof java.util.Set<?>) {
+      return java.util.Set.class;
+    }
+    if (proposed instanceof java.util.Collection<?>) {
+      return List.class;
+    }
+    return proposed.getClass();
   }
 
   /**

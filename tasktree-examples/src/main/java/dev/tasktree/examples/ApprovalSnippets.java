@@ -10,7 +10,9 @@ import dev.tasktree.store.SignalStore;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The compiled examples of docs/approvals.md (checked by SnippetsTest and ApprovalSnippetsTest). */
+/**
+ * The compiled examples of docs/approvals.md (checked by SnippetsTest and ApprovalSnippetsTest).
+ */
 public final class ApprovalSnippets {
 
   private ApprovalSnippets() {}

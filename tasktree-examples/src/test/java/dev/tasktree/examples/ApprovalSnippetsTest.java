@@ -37,8 +37,7 @@ class ApprovalSnippetsTest {
     Result rejected = ApprovalSnippets.PUBLISH.run(new ApprovalSnippets.Post("2"), options);
     assertThat(rejected.data())
         .isInstanceOfSatisfying(
-            ApprovalRejectedException.class,
-            e -> assertThat(e.comment()).isEqualTo("tone is off"));
+            ApprovalRejectedException.class, e -> assertThat(e.comment()).isEqualTo("tone is off"));
   }
 
   @Test
