@@ -49,8 +49,13 @@ function section(title, ...content) {
  * The approval section of a span's detail panel, or null when the span is not an Approval.
  * A WAITING Approval gets the control; a decided one shows the decision.
  */
-export function approvalSection(model, span, rerender) {
+export function approvalSection(model, span) {
   if (span.kind !== 'Approval' || span.ghost) return null;
+  let el = null;
+  const rerender = () => {
+    const fresh = approvalSection(model, span);
+    if (el && el.isConnected && fresh) el.replaceWith(fresh);
+  };
   const a = span.attributes || {};
   const proposal = a[APPROVAL_PROPOSAL];
   const proposalView = h('div', { class: 'approval-proposal', id: 'approval-proposal' },
@@ -58,13 +63,13 @@ export function approvalSection(model, span, rerender) {
   if (span.status !== 'WAITING') {
     const outcome = a[APPROVAL_OUTCOME];
     if (outcome === undefined) return null;
-    return section('Approval',
+    return (el = section('Approval',
       h('dl', { class: 'kv' },
         h('dt', null, 'Outcome'), h('dd', { id: 'approval-result' }, String(outcome).replace('_', ' ')),
         a[APPROVAL_COMMENT] !== undefined ? [h('dt', null, 'Comment'), h('dd', null, String(a[APPROVAL_COMMENT]))] : null,
         a[APPROVAL_DECIDED_BY] !== undefined ? [h('dt', null, 'Decided by'), h('dd', null, String(a[APPROVAL_DECIDED_BY]))] : null,
         a[APPROVAL_EDITED] === true ? [h('dt', null, 'Edited'), h('dd', null, 'yes: the result is the edited value')] : null,
-        h('dt', null, 'Proposal'), h('dd', null, proposalView)));
+        h('dt', null, 'Proposal'), h('dd', null, proposalView))));
   }
   const d = draftOf(model.id, span.id);
   const comment = h('textarea', {
@@ -110,7 +115,7 @@ export function approvalSection(model, span, rerender) {
   }
 
   const done = d.sending || d.outcome !== null;
-  return section('Waiting for approval',
+  return (el = section('Waiting for approval',
     h('p', { class: 'small muted' }, 'Key ', h('span', { class: 'mono' }, String(a[APPROVAL_KEY] ?? '')),
       model.running() ? '' : ' · the run is suspended: it continues when resumed'),
     h('h4', null, 'Proposal'), proposalView,
@@ -120,5 +125,5 @@ export function approvalSection(model, span, rerender) {
     h('div', { class: 'approval-buttons' },
       h('button', { type: 'button', id: 'approve', class: 'btn approve', disabled: done, on: { click: () => decide(true) } }, 'Approve'),
       h('button', { type: 'button', id: 'reject', class: 'btn reject', disabled: done, on: { click: () => decide(false) } }, 'Reject')),
-    status);
+    status));
 }

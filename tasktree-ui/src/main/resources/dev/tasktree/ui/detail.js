@@ -1,4 +1,5 @@
 // The detail panel of the selected span.
+import { approvalSection } from './approval.js';
 import { copyButton, downloadLink } from './clipboard.js';
 import { isoFromUs } from './compact.js';
 import { h, highlighted } from './dom.js';
@@ -102,6 +103,9 @@ export function renderDetail(model, span, needle) {
     ['Duration', h('span', { id: 'detail-duration' }, durationText(model, span))],
     attempt !== undefined ? ['Attempt', `#${Number(attempt) + 1}`] : null,
   ]));
+
+  const approval = approvalSection(model, span);
+  if (approval) panel.appendChild(approval);
 
   if (isLlm(span)) {
     const ttft = findAttr(a, /first_token|ttft/i);

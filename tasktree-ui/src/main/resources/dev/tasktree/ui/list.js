@@ -10,7 +10,7 @@ export { statusBadge };
 const PAGE = 200;
 const ROW_HEIGHT = 52;
 const OVERSCAN = 8;
-const STATUSES = ['OK', 'FAIL', 'RUNNING', 'CANCELLED', 'INTERRUPTED', 'UNREADABLE'];
+const STATUSES = ['OK', 'FAIL', 'RUNNING', 'WAITING', 'CANCELLED', 'INTERRUPTED', 'UNREADABLE'];
 const SORTS = [
   ['start:desc', 'Newest first'],
   ['start:asc', 'Oldest first'],

@@ -3,7 +3,8 @@ import { indexShape, mergedChildren } from './shape.js';
 
 // Attribute names: generated from core's dev.tasktree.trace.Attributes (their one definition).
 import {
-  ABANDONED, ATTEMPT, CANCEL_REASON, COST_USD, INDEX, INPUT_TOKENS, OUTPUT_TOKENS, REQUEST_MODEL, RESPONSE_MODEL,
+  ABANDONED, APPROVAL_KEY, APPROVAL_PROPOSAL, ATTEMPT, CANCEL_REASON, COST_USD, INDEX, INPUT_TOKENS, OUTPUT_TOKENS,
+  REQUEST_MODEL, RESPONSE_MODEL,
 } from './attributes.js';
 
 export { ABANDONED, ATTEMPT, CANCEL_REASON, INDEX, INPUT_TOKENS, OUTPUT_TOKENS, RESPONSE_MODEL };
@@ -98,8 +99,23 @@ export class TraceModel {
         span.attributes = event.attributes || {};
         span.search = null;
         this.seen(event.endUs);
+        if (this.summary.status === 'WAITING'
+            && ![...this.spans.values()].some((o) => o.status === 'WAITING' && o.endUs === null)) {
+          this.summary.status = 'RUNNING'; // the decision came: running again
+        }
         this.version++;
         this.recount();
+        return span;
+      }
+      case 'wait': {
+        const span = this.spans.get(event.id);
+        if (!span || span.endUs !== null) return null;
+        span.status = 'WAITING';
+        span.attributes = { ...span.attributes, [APPROVAL_KEY]: event.key, [APPROVAL_PROPOSAL]: event.proposal };
+        if (this.summary.status === 'RUNNING') this.summary.status = 'WAITING';
+        this.seen(event.timeUs);
+        span.search = null;
+        this.version++;
         return span;
       }
       case 'trace_end': {
@@ -131,8 +147,10 @@ export class TraceModel {
     });
   }
 
+  /** Live: running, or waiting for an approval in a run that has not ended (not suspended). */
   running() {
-    return this.summary.status === 'RUNNING';
+    const s = this.summary.status;
+    return s === 'RUNNING' || (s === 'WAITING' && this.roots.some((r) => r.endUs === null));
   }
 
   seen(us) {

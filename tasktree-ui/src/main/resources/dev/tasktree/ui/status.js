@@ -6,6 +6,7 @@ export const STATES = [
   ['FAIL', '✕', 'failed'],
   ['CANCELLED', '⊘', 'cancelled'],
   ['RUNNING', '◔', 'running'],
+  ['WAITING', '‖', 'waiting for a decision (approval)'],
   ['INTERRUPTED', '⚠', 'interrupted: the writer stopped'],
   ['ABANDONED', '⌀', 'abandoned: never ended, the run finished without it'],
   ['NEVER', '○', 'never ran in this run'],
