@@ -309,6 +309,37 @@ class ApprovalTest {
   }
 
   @Test
+  void anApprovalSuspendingInsideForksStopsTheWholeRunAndItsHooksFinish() {
+    RunOptions options = options(p -> new InMemorySignalStore()).suspendOnApproval();
+    AtomicBoolean hookDone = new AtomicBoolean();
+    AtomicBoolean after = new AtomicBoolean();
+    Tree<Board> tree =
+        Tree.<Board>named("Forked")
+            .sequence()
+            .timeout(Duration.ofMinutes(1))
+            .parallel()
+            .call(
+                (Board b, dev.tasktree.spi.NodeContext ctx) -> {
+                  ctx.onCancel(() -> hookDone.set(true));
+                  new java.util.concurrent.CountDownLatch(1).await();
+                  return "never";
+                })
+            .approval(b -> "forked", b -> "p", Duration.ofMinutes(5))
+            .end()
+            .call(() -> after.getAndSet(true))
+            .end()
+            .build();
+    Result result = tree.run(new Board(), options);
+    assertThat(result.data()).isInstanceOf(SuspendedException.class);
+    assertThat(hookDone).isTrue();
+    assertThat(after).isFalse();
+    Trace trace = traces.last();
+    assertThat(trace.summary().status()).isEqualTo(Status.WAITING);
+    assertThat(trace.spansOfKind("Approval").getFirst().status()).isEqualTo(Status.WAITING);
+    assertThat(trace.spansOfKind("Call").getFirst().status()).isEqualTo(Status.CANCELLED);
+  }
+
+  @Test
   void aWaitingRunReadsAsWaitingFromItsTraceFileAndItsEndAsOk() throws Exception {
     Path traceDir = dir.resolve("traces");
     FileSignalStore signals = FileSignalStore.inTraceDir(traceDir);
