@@ -113,6 +113,7 @@ public final class ResilienceChild {
     say("READY");
     await()
         .atMost(Duration.ofMinutes(3))
+        .pollInSameThread() // as tight a start line as the main thread polling itself
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(2))
         .until(() -> store.get("go").isPresent());
