@@ -76,7 +76,7 @@ class DemoJarIT {
     assertThat(results).hasSize(9);
     for (int i = 0; i < 9; i++) {
       assertThat(results.get(i))
-          .startsWith("[" + (i + 1) + "/9] " + Demo.EXAMPLES.get(i).name() + " ")
+          .startsWith("[" + (i + 1) + "/9] " + Examples.ALL.get(i).name() + " ")
           .contains(" OK ");
     }
     assertThat(lines.getLast())

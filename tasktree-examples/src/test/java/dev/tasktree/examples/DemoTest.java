@@ -53,7 +53,7 @@ class DemoTest {
     List<String> results = lines.stream().filter(l -> l.matches("\\[\\d/9] .*")).toList();
     assertThat(results).hasSize(9);
     for (int i = 0; i < 9; i++) {
-      Example example = Demo.EXAMPLES.get(i);
+      Example example = Examples.ALL.get(i);
       assertThat(results.get(i))
           .matches(
               "\\["
@@ -82,7 +82,7 @@ class DemoTest {
   @Test
   void helpListsEveryExample() throws Exception {
     assertThat(demo(Map.of(), "--help")).isZero();
-    for (Example example : Demo.EXAMPLES) {
+    for (Example example : Examples.ALL) {
       assertThat(printed()).contains("  " + example.name() + " ");
     }
     assertThat(printed()).contains("--no-serve", "--port", "OPENAI_BASE_URL", "TASKTREE_REDIS_URL");
