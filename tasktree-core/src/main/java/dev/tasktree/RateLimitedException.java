@@ -5,13 +5,13 @@ import java.util.Optional;
 
 /**
  * A rate limiter could not hand out the permits within its longest wait: the call was not made.
- * Category {@code rate_limited}; suggests when the permits would have been there.
+ * Category {@code rate_limited}; suggests the earliest moment a retry can get the permits.
  */
 public final class RateLimitedException extends RejectedException implements SuggestsRetryDelay {
 
   private final Duration retryAfter;
 
-  /** The limiter {@code limiter} refused; the permits would be there after {@code retryAfter}. */
+  /** The limiter {@code limiter} refused; a retry after {@code retryAfter} can get the permits. */
   public RateLimitedException(String limiter, String message, Duration retryAfter) {
     super(limiter, message);
     this.retryAfter = retryAfter;

@@ -25,10 +25,11 @@ import java.util.Objects;
  * <p>The bucket starts full with {@code burst} permits and refills at {@code permits / period}; in
  * any interval of length T it hands out at most {@code burst + rate × T}, across every process
  * sharing its store. A caller short of permits reserves them ahead and waits up to {@code maxWait};
- * when that is not enough it takes nothing and fails with {@link RateLimitedException}. A failed
- * child whose FAIL data suggests a delay (an HTTP 429's {@code Retry-After}, see {@link
- * SuggestsRetryDelay}) pauses the bucket for that long, for every process. When the store fails the
- * limiter lets the call through and warns. Immutable and thread-safe.
+ * when that is not enough it takes nothing and fails with {@link RateLimitedException}, which
+ * suggests retrying when the permits come within {@code maxWait} (the earliest a retry can
+ * succeed). A failed child whose FAIL data suggests a delay (an HTTP 429's {@code Retry-After}, see
+ * {@link SuggestsRetryDelay}) pauses the bucket for that long, for every process. When the store
+ * fails the limiter lets the call through and warns. Immutable and thread-safe.
  */
 public final class RateLimiter {
 
@@ -120,7 +121,10 @@ public final class RateLimiter {
               + " (would take "
               + Durations.human(Duration.ofMillis(-wait))
               + ")",
-          Duration.ofMillis(-wait));
+          // the earliest moment a retry can succeed: when the permits come within maxWait. Not
+          // the full wait: callers told the full wait all lose to whoever asks first, and one
+          // process of a fleet can starve for minutes
+          Duration.ofMillis(Math.max(1, -wait - maxWaitMillis)));
     }
     if (wait > 0) {
       Thread.sleep(wait);

@@ -9,6 +9,7 @@ import dev.tasktree.store.BreakerStore;
 import dev.tasktree.store.BudgetStore;
 import dev.tasktree.store.InMemoryBreakerStore;
 import dev.tasktree.store.InMemoryLimiterStore;
+import dev.tasktree.store.LimiterStore;
 import dev.tasktree.store.Spend;
 import dev.tasktree.store.StoreException;
 import dev.tasktree.trace.InMemoryTraceSink;
@@ -205,6 +206,35 @@ class ResilienceNodesTest {
     long waited =
         traces.last().spansOfKind("RateLimit").getFirst().attribute("rate_limit_wait_ms").asLong();
     assertThat(waited).isBetween(1L, 50L);
+  }
+
+  @Test
+  void aRefusalSuggestsTheEarliestMomentARetryCanGetThePermitsNotTheFullWait() {
+    // one permit per second, none stored ahead, callers wait up to 2 s: the first three calls get
+    // permits at 0, 1 and 2 s; the fourth would wait 3 s and is refused
+    InMemoryLimiterStore store = new InMemoryLimiterStore(clock::get);
+    RateLimiter limiter =
+        RateLimiter.requests("rps-" + UUID.randomUUID())
+            .perMinute(60)
+            .burst(1)
+            .maxWait(Duration.ofSeconds(2))
+            .store(store)
+            .build();
+    LimiterStore.Spec spec = limiter.spec();
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.acquire(limiter.name(), spec, 1, 2000)).isBetween(0L, 2000L);
+    }
+    Tree<Board> tree = Tree.<Board>named("T").rateLimit(limiter).call(b -> "ok").build();
+    Result refused = tree.run(new Board(), options);
+    Duration suggested =
+        ((RateLimitedException) refused.data()).suggestedRetryDelay().orElseThrow();
+    // a retry 1 s later waits 2 s: within the bound. Suggesting the full 3 s wait instead lets
+    // every caller that asks in between take the permit first
+    assertThat(suggested).isEqualTo(Duration.ofSeconds(1));
+    clock.addAndGet(suggested.toMillis() - 1);
+    assertThat(store.acquire(limiter.name(), spec, 1, 2000)).isNegative(); // not a moment earlier
+    clock.addAndGet(1);
+    assertThat(store.acquire(limiter.name(), spec, 1, 2000)).isEqualTo(2000L);
   }
 
   /** A failure that says when to try again, like an HTTP 429 with Retry-After. */

@@ -193,9 +193,8 @@ public final class ResilienceChild {
                   Result result = tree.run(new Object(), RunOptions.defaults());
                   (result.isOk() ? ok : limited).incrementAndGet();
                   if (result.data() instanceof RateLimitedException refused) {
-                    // back off as a polite client would instead of spinning on Redis
-                    long millis = refused.suggestedRetryDelay().orElseThrow().toMillis();
-                    sleep(Math.min(500, Math.max(10, millis)));
+                    // a polite client: retry when the limiter says a retry can succeed
+                    sleep(Math.max(1, refused.suggestedRetryDelay().orElseThrow().toMillis()));
                   }
                 }
               }));
