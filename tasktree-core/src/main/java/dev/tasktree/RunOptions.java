@@ -4,6 +4,7 @@ import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
+import dev.tasktree.store.Journal;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.TraceSink;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
  * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, a 100 ms cancel
- * grace, and no per-run budget.
+ * grace, no per-run budget and no journal.
  */
 public final class RunOptions {
 
@@ -43,6 +44,7 @@ public final class RunOptions {
           Duration.ofMillis(100),
           RunInterceptor.none(),
           RedactionPolicy.defaults(),
+          null,
           null);
 
   private final TraceSink traceSink;
@@ -55,6 +57,7 @@ public final class RunOptions {
   private final RunInterceptor interceptor;
   private final RedactionPolicy redaction;
   private final BudgetPolicy budget;
+  private final Journal journal;
 
   private RunOptions(
       TraceSink traceSink,
@@ -66,8 +69,10 @@ public final class RunOptions {
       Duration cancelGrace,
       RunInterceptor interceptor,
       RedactionPolicy redaction,
-      BudgetPolicy budget) {
+      BudgetPolicy budget,
+      Journal journal) {
     this.budget = budget;
+    this.journal = journal;
     this.interceptor = interceptor;
     this.redaction = redaction;
     this.traceSink = traceSink;
@@ -96,7 +101,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /**
@@ -125,7 +131,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -145,7 +152,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /** Watches termination signals in {@code store}. */
@@ -160,7 +168,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /**
@@ -178,7 +187,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /**
@@ -196,7 +206,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /** Cuts traced values at these limits. */
@@ -211,7 +222,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /**
@@ -233,7 +245,8 @@ public final class RunOptions {
         grace,
         interceptor,
         redaction,
-        budget);
+        budget,
+        journal);
   }
 
   /**
@@ -253,7 +266,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         java.util.Objects.requireNonNull(policy, "policy"),
-        budget);
+        budget,
+        journal);
   }
 
   /**
@@ -278,7 +292,8 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
-        java.util.Objects.requireNonNull(budget, "budget"));
+        java.util.Objects.requireNonNull(budget, "budget"),
+        journal);
   }
 
   /** Runs without a per-run budget (the default). */
@@ -293,7 +308,53 @@ public final class RunOptions {
         cancelGrace,
         interceptor,
         redaction,
+        null,
+        journal);
+  }
+
+  /**
+   * Makes the run durable: it is recorded in {@code journal} (a header with the tree's shape when
+   * it starts, every completed checkpoint — each LLM call, each tool call, each {@link
+   * TreeBuilder#checkpoint(Class) .checkpoint()} subtree — and an end record when it ends), so a
+   * run that crashed or was killed can be continued with {@link Tree#resume} without running its
+   * completed checkpoints again. See docs/durable.md.
+   *
+   * @throws NullPointerException when {@code journal} is null (use {@link #withoutJournal()})
+   */
+  public RunOptions withJournal(Journal journal) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        budget,
+        java.util.Objects.requireNonNull(journal, "journal"));
+  }
+
+  /** Runs without a journal (the default): nothing is checkpointed, a crash loses the run. */
+  public RunOptions withoutJournal() {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        budget,
         null);
+  }
+
+  /** The run's journal, or null when runs are not durable. */
+  public Journal journal() {
+    return journal;
   }
 
   /** The per-run budget, or null for none. */
