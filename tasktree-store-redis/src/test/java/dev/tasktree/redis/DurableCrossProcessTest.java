@@ -129,7 +129,7 @@ class DurableCrossProcessTest {
     ChildJvm first = child("run", prefix, server, traces);
     first.awaitLine("STARTED", JVM_START);
     RedisJournal journal = store.journal();
-    await()
+    await("10 steps and 10 items journaled, items 10..14 in flight")
         .atMost(Duration.ofSeconds(120))
         .until(
             () ->
