@@ -31,8 +31,9 @@ final class CommandLine {
         TASKTREE_MODEL                   model for every example (default gpt-4o-mini)
         TASKTREE_MODEL_B                 model of the race's second provider (default: the same)
         TASKTREE_PRICES                  "input,output" USD per million tokens, for the costs
-        TASKTREE_REDIS_URL               share the cache and stop signals through Redis,
-                                         e.g. redis://127.0.0.1:6379 (default: in memory)
+        TASKTREE_REDIS_URL               share the cache, stop signals and the durable run's
+                                         journal through Redis, e.g. redis://127.0.0.1:6379
+                                         (default: in memory; the journal in DIR/journal)
 
       Examples:
       """;

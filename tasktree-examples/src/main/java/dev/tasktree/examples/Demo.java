@@ -4,6 +4,8 @@ import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.server.ServerOptions;
 import dev.tasktree.server.TraceServer;
+import dev.tasktree.store.FileJournal;
+import dev.tasktree.store.Journal;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.JsonlTraceWriter;
 import java.io.IOException;
@@ -120,14 +122,18 @@ public final class Demo {
     int ok = 0;
     try (JsonlTraceWriter files =
             JsonlTraceWriter.open(traceDir, Duration.ofMillis(25), Duration.ofSeconds(2));
-        OtlpExport otlp = OtlpExport.open(options.otlp(), env, out)) {
+        OtlpExport otlp = OtlpExport.open(options.otlp(), env, out);
+        // durable examples journal in Redis when it is configured, else in the trace dir
+        FileJournal local =
+            stores.redis() == null ? FileJournal.open(traceDir.resolve("journal")) : null) {
+      Journal journal = local != null ? local : stores.redis().journal();
       RunOptions runOptions =
           otlp.applyTo(
               RunOptions.defaults()
                   .withTraceSink(new Tee(files, memory))
                   .withCacheStore(stores.cache())
                   .withSignalStore(stores.signals()));
-      Session session = new Session(models, runOptions, memory);
+      Session session = new Session(models, runOptions, memory, journal);
       boolean live = out == System.out && System.console() != null;
       for (int i = 0; i < examples.size(); i++) {
         Example example = examples.get(i);

@@ -44,7 +44,11 @@ final class Examples {
               "resilient-calls",
               "a breaker opens on a failing model and the chain falls through; a hedge cuts the"
                   + " tail",
-              ResilientCalls::run));
+              ResilientCalls::run),
+          new Example(
+              "crashed-run",
+              "a durable run dies after 3 of 6 LLM calls; resume replays them and calls the rest",
+              CrashedRun::run));
 
   /** The example named {@code name}, or null. */
   static Example named(String name) {

@@ -10,6 +10,7 @@ import dev.tasktree.store.Journal;
 import dev.tasktree.store.JournalHeader;
 import dev.tasktree.store.JournalRecord;
 import dev.tasktree.store.StoreException;
+import dev.tasktree.trace.TraceIds;
 import io.lettuce.core.ScriptOutputType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,9 @@ import java.util.Optional;
  * them at once.
  *
  * <p><b>Failures.</b> Every failure is a {@link StoreException} naming the operation, the run and
- * the server (never a password): Redis unreachable or too slow, an append to a run that has no
- * journal or has ended, a record in Redis that is not one this class wrote. Nothing is written
- * partly. Thread-safe.
+ * the server (never a password): Redis unreachable or too slow, a run id that is not a trace id, an
+ * append to a run that has no journal or has ended, a record in Redis that is not one this class
+ * wrote. Nothing is written partly. Thread-safe.
  */
 public final class RedisJournal implements Journal {
 
@@ -213,10 +214,13 @@ public final class RedisJournal implements Journal {
         args);
   }
 
+  /** Run ids are trace ids, so they never hold the ':' that separates the parts of a key. */
   private static String checkRunId(String runId) {
-    Objects.requireNonNull(runId, "runId");
-    if (runId.isBlank()) {
-      throw new IllegalArgumentException("run id must not be blank");
+    if (!TraceIds.isValid(runId)) {
+      throw new StoreException(
+          "not a run id: '"
+              + (runId == null ? "null" : runId.length() > 80 ? runId.substring(0, 80) : runId)
+              + "' (run ids are trace ids: letters, digits, '-' and '_', at most 128)");
     }
     return runId;
   }

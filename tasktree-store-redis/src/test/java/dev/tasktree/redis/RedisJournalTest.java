@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tasktree.store.Checkpoint;
+import dev.tasktree.store.JournalContract;
 import dev.tasktree.store.JournalHeader;
 import dev.tasktree.store.JournalRecord;
 import dev.tasktree.store.StoreException;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Redis journal against a real Redis: what is appended reads back exactly, from this store and
- * from another connection; appends from many threads are each whole; ended runs leave the resumable
- * set and expire, unended ones never do; bad input and foreign records are clear errors.
+ * The journal rules every journal follows ({@link JournalContract}), and the Redis journal's own,
+ * against a real Redis: what is appended reads back exactly, from this store and from another
+ * connection; appends from many threads are each whole; ended runs leave the resumable set and
+ * expire, unended ones never do; bad input and foreign records are clear errors.
  */
-class RedisJournalTest {
+class RedisJournalTest extends JournalContract {
 
   private static final Instant T0 = Instant.parse("2026-12-03T07:00:00Z");
 
@@ -52,11 +54,12 @@ class RedisJournalTest {
     }
   }
 
-  private RedisJournal journal() {
+  @Override
+  protected RedisJournal journal() {
     return store.journal();
   }
 
-  private static JournalHeader header(String runId, Instant startedAt) {
+  private static JournalHeader answerHeader(String runId, Instant startedAt) {
     return new JournalHeader(runId, "Answer", "sha256:abc", "{\"name\":\"Answer\"}", startedAt);
   }
 
@@ -66,7 +69,7 @@ class RedisJournalTest {
 
   @Test
   void whatIsAppendedReadsBackExactlyInOrderWithItsHeader() {
-    journal().begin(header("run-1", T0));
+    journal().begin(answerHeader("run-1", T0));
     List<Checkpoint> written =
         List.of(
             checkpoint("Answer > Llm#0", "\"héllo ✓ \\n \\\"quoted\\\"\""),
@@ -78,7 +81,7 @@ class RedisJournalTest {
 
     JournalRecord record = journal().read("run-1").orElseThrow();
 
-    assertThat(record.header()).isEqualTo(header("run-1", T0));
+    assertThat(record.header()).isEqualTo(answerHeader("run-1", T0));
     assertThat(record.checkpoints()).containsExactlyElementsOf(written); // data text unchanged
     assertThat(record.endStatus()).isEmpty();
     assertThat(journal().read("no-such-run")).isEmpty();
@@ -86,7 +89,7 @@ class RedisJournalTest {
 
   @Test
   void anotherProcessOnTheSameRedisAndPrefixSeesTheJournalAndAnotherPrefixDoesNot() {
-    journal().begin(header("run-2", T0));
+    journal().begin(answerHeader("run-2", T0));
     journal().append("run-2", checkpoint("A", "1"));
     RedisStore second = RedisStore.builder(url).keyPrefix(prefix).build();
     RedisStore elsewhere = RedisStore.builder(url).keyPrefix(prefix + "other:").build();
@@ -105,7 +108,7 @@ class RedisJournalTest {
 
   @Test
   void aSecondBeginLeavesTheFirstHeaderAndCheckpointsAsTheyWere() {
-    journal().begin(header("run-3", T0));
+    journal().begin(answerHeader("run-3", T0));
     journal().append("run-3", checkpoint("A", "1"));
 
     journal()
@@ -113,17 +116,17 @@ class RedisJournalTest {
             new JournalHeader("run-3", "Other", "sha256:zzz", "{}", T0.plus(1, ChronoUnit.HOURS)));
 
     JournalRecord record = journal().read("run-3").orElseThrow();
-    assertThat(record.header()).isEqualTo(header("run-3", T0));
+    assertThat(record.header()).isEqualTo(answerHeader("run-3", T0));
     assertThat(record.checkpoints()).hasSize(1);
     assertThat(journal().resumable()).containsExactly("run-3");
   }
 
   @Test
   void resumableListsRunsThatBeganAndDidNotEndOldestFirst() {
-    journal().begin(header("late", T0.plusSeconds(30)));
-    journal().begin(header("early", T0));
-    journal().begin(header("middle", T0.plusSeconds(10)));
-    journal().begin(header("done", T0.plusSeconds(5)));
+    journal().begin(answerHeader("late", T0.plusSeconds(30)));
+    journal().begin(answerHeader("early", T0));
+    journal().begin(answerHeader("middle", T0.plusSeconds(10)));
+    journal().begin(answerHeader("done", T0.plusSeconds(5)));
     journal().end("done", "OK");
 
     assertThat(journal().resumable()).containsExactly("early", "middle", "late");
@@ -131,9 +134,9 @@ class RedisJournalTest {
 
   @Test
   void anEndedRunKeepsItsRecordWithItsStatusLeavesTheResumableSetAndExpiresAfterTheTtl() {
-    journal().begin(header("run-4", T0));
+    journal().begin(answerHeader("run-4", T0));
     journal().append("run-4", checkpoint("A", "1"));
-    journal().begin(header("open", T0));
+    journal().begin(answerHeader("open", T0));
     journal().append("open", checkpoint("A", "1"));
 
     journal().end("run-4", "FAIL");
@@ -156,7 +159,7 @@ class RedisJournalTest {
 
   @Test
   void anAppendAfterTheEndOrWithoutABeginIsRefusedAndWritesNothing() {
-    journal().begin(header("run-5", T0));
+    journal().begin(answerHeader("run-5", T0));
     journal().end("run-5", "OK");
 
     assertThatThrownBy(() -> journal().append("run-5", checkpoint("late", "1")))
@@ -177,7 +180,7 @@ class RedisJournalTest {
 
   @Test
   void dataThatIsNotOneJsonValueIsRefusedBeforeAnythingIsWritten() {
-    journal().begin(header("run-6", T0));
+    journal().begin(answerHeader("run-6", T0));
     for (String bad : List.of("", "not json", "{\"a\":", "1 2", "nul")) {
       assertThatThrownBy(() -> journal().append("run-6", checkpoint("A", bad)))
           .as("data %s", bad)
@@ -189,9 +192,9 @@ class RedisJournalTest {
 
   @Test
   void deleteRemovesEveryKeyOfTheRun() {
-    journal().begin(header("run-7", T0));
+    journal().begin(answerHeader("run-7", T0));
     journal().append("run-7", checkpoint("A", "1"));
-    journal().begin(header("kept", T0));
+    journal().begin(answerHeader("kept", T0));
 
     journal().delete("run-7");
 
@@ -205,7 +208,7 @@ class RedisJournalTest {
 
   @Test
   void appendsFromManyThreadsAtOnceAreEachWholeAndNoneIsLost() throws Exception {
-    journal().begin(header("fan-out", T0));
+    journal().begin(answerHeader("fan-out", T0));
     int threads = 20;
     int each = 50;
     CountDownLatch go = new CountDownLatch(1);
@@ -258,7 +261,7 @@ class RedisJournalTest {
 
   @Test
   void aRecordTaskTreeDidNotWriteIsAClearErrorNotAWrongResult() {
-    journal().begin(header("run-8", T0));
+    journal().begin(answerHeader("run-8", T0));
     journal().append("run-8", checkpoint("A", "1"));
     try (TestRedis.Raw raw = new TestRedis.Raw(url)) {
       raw.redis.rpush(journal().checkpointsKey("run-8"), "{\"key\":\"B\",\"ok\":\"yes\"}");
@@ -281,7 +284,7 @@ class RedisJournalTest {
     others.add(down);
     RedisJournal journal = down.journal();
 
-    assertThatThrownBy(() -> journal.begin(header("run-9", T0)))
+    assertThatThrownBy(() -> journal.begin(answerHeader("run-9", T0)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("Redis");
     assertThatThrownBy(() -> journal.append("run-9", checkpoint("A", "1")))
@@ -299,5 +302,9 @@ class RedisJournalTest {
     assertThat(journal().endedTtl()).isEqualTo(Duration.ofHours(2));
     assertThatThrownBy(() -> RedisStore.builder(url).endedJournalTtl(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+    // a ':' would let one run's id name another run's keys
+    assertThatThrownBy(() -> journal().read("a:header"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not a run id");
   }
 }
