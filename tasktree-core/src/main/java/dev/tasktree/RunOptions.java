@@ -4,6 +4,7 @@ import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
+import dev.tasktree.store.Journal;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.trace.RedactionPolicy;
 import dev.tasktree.trace.TraceSink;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  *
  * <p>Defaults: no trace, the process-wide in-memory stores, a fresh {@link Random} per run, the UTC
  * system clock, {@link ValueLimits#DEFAULT}, {@link RedactionPolicy#defaults()}, a 100 ms cancel
- * grace, and no per-run budget.
+ * grace, no per-run budget and no journal.
  */
 public final class RunOptions {
 
@@ -44,6 +45,7 @@ public final class RunOptions {
           RunInterceptor.none(),
           RedactionPolicy.defaults(),
           null,
+          null,
           false);
 
   private final TraceSink traceSink;
@@ -56,6 +58,7 @@ public final class RunOptions {
   private final RunInterceptor interceptor;
   private final RedactionPolicy redaction;
   private final BudgetPolicy budget;
+  private final Journal journal;
   private final boolean suspendOnApproval;
 
   private RunOptions(
@@ -69,9 +72,11 @@ public final class RunOptions {
       RunInterceptor interceptor,
       RedactionPolicy redaction,
       BudgetPolicy budget,
+      Journal journal,
       boolean suspendOnApproval) {
-    this.budget = budget;
     this.suspendOnApproval = suspendOnApproval;
+    this.budget = budget;
+    this.journal = journal;
     this.interceptor = interceptor;
     this.redaction = redaction;
     this.traceSink = traceSink;
@@ -101,6 +106,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -131,6 +137,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -152,6 +159,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -168,6 +176,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -187,6 +196,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -206,6 +216,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -222,6 +233,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -245,6 +257,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -266,6 +279,7 @@ public final class RunOptions {
         interceptor,
         java.util.Objects.requireNonNull(policy, "policy"),
         budget,
+        journal,
         suspendOnApproval);
   }
 
@@ -292,6 +306,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         java.util.Objects.requireNonNull(budget, "budget"),
+        journal,
         suspendOnApproval);
   }
 
@@ -308,7 +323,55 @@ public final class RunOptions {
         interceptor,
         redaction,
         null,
+        journal,
         suspendOnApproval);
+  }
+
+  /**
+   * Makes the run durable: it is recorded in {@code journal} (a header with the tree's shape when
+   * it starts, every completed checkpoint — each LLM call, each tool call, each {@link
+   * TreeBuilder#checkpoint(Class) .checkpoint()} subtree — and an end record when it ends), so a
+   * run that crashed or was killed can be continued with {@link Tree#resume} without running its
+   * completed checkpoints again. See docs/durable.md.
+   *
+   * @throws NullPointerException when {@code journal} is null (use {@link #withoutJournal()})
+   */
+  public RunOptions withJournal(Journal journal) {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        budget,
+        java.util.Objects.requireNonNull(journal, "journal"),
+        suspendOnApproval);
+  }
+
+  /** Runs without a journal (the default): nothing is checkpointed, a crash loses the run. */
+  public RunOptions withoutJournal() {
+    return new RunOptions(
+        traceSink,
+        cacheStore,
+        signalStore,
+        random,
+        clock,
+        valueLimits,
+        cancelGrace,
+        interceptor,
+        redaction,
+        budget,
+        null,
+        suspendOnApproval);
+  }
+
+  /** The run's journal, or null when runs are not durable. */
+  public Journal journal() {
+    return journal;
   }
 
   /**
@@ -335,6 +398,7 @@ public final class RunOptions {
         interceptor,
         redaction,
         budget,
+        journal,
         suspend);
   }
 

@@ -1,6 +1,7 @@
 package dev.tasktree;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasktree.runtime.Durable;
 import dev.tasktree.runtime.Outline;
 import dev.tasktree.runtime.Run;
 import dev.tasktree.runtime.Shapes;
@@ -8,6 +9,8 @@ import dev.tasktree.runtime.Step;
 import dev.tasktree.runtime.Trees;
 import dev.tasktree.runtime.VirtualHandOff;
 import dev.tasktree.spi.NodeInfo;
+import dev.tasktree.store.Journal;
+import dev.tasktree.store.JournalRecord;
 import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceIds;
 import java.util.concurrent.CompletableFuture;
@@ -87,10 +90,66 @@ public final class Tree<B> {
    * are then not visible to its nodes; interrupting the caller cancels the run).
    */
   public Result run(B blackboard, RunOptions options) {
+    String traceId = TraceIds.create(name, options.clock().instant());
+    Run run = new Run(traceId, name, options, options.newRandom(), durable(traceId, options));
+    return VirtualHandOff.execute(run, name, root, blackboard, forks, this::shapeJson);
+  }
+
+  /**
+   * Continues run {@code runId} of this tree from its journal ({@link RunOptions#withJournal}, the
+   * journal the run was started with): the tree runs again from the root on {@code blackboard} (the
+   * same input the run started with), every checkpoint the journal holds returns its journaled
+   * result without running (its span records {@code tasktree.replayed = true}), and the rest runs
+   * for real and is journaled under the same run id — so a run killed mid-way, resumed, and killed
+   * again resumes again from where it got to. The resumed run writes a new trace whose {@code
+   * tasktree.resumed_from} attribute names the run it continues.
+   *
+   * <p>Like {@link #run}, it never throws: it fails at once, without running anything, when the
+   * options have no journal, the journal has no run {@code runId} or cannot be read, the run
+   * already ended, or this tree's shape is not the journaled one (the error names the first node
+   * that differs) — checkpoints are matched to nodes by path, so a changed tree cannot resume.
+   *
+   * @param runId the run's id: its first trace id, as {@link dev.tasktree.store.Journal#resumable}
+   *     lists it
+   */
+  public Result resume(String runId, B blackboard, RunOptions options) {
+    java.util.Objects.requireNonNull(runId, "runId");
+    java.util.Objects.requireNonNull(options, "options");
+    Journal journal = options.journal();
+    if (journal == null) {
+      return Result.fail(
+          new IllegalStateException(
+              "resume needs the run's journal: pass options with RunOptions.withJournal(...)"));
+    }
+    JournalRecord record;
+    try {
+      record = journal.read(runId).orElse(null);
+    } catch (RuntimeException e) {
+      return Result.fail(e);
+    }
+    if (record == null) {
+      return Result.fail(
+          new java.util.NoSuchElementException("the journal has no run '" + runId + "'"));
+    }
+    String refusal = Durable.refusal(record, name, shapeJson());
+    if (refusal != null) {
+      return Result.fail(new IllegalStateException(refusal));
+    }
     Run run =
         new Run(
-            TraceIds.create(name, options.clock().instant()), name, options, options.newRandom());
+            TraceIds.create(name, options.clock().instant()),
+            name,
+            options,
+            options.newRandom(),
+            Durable.resumed(journal, record));
     return VirtualHandOff.execute(run, name, root, blackboard, forks, this::shapeJson);
+  }
+
+  private Durable durable(String runId, RunOptions options) {
+    Journal journal = options.journal();
+    return journal == null
+        ? null
+        : Durable.fresh(journal, runId, name, shapeJson(), options.clock());
   }
 
   /** Starts the tree on a virtual thread with {@link RunOptions#defaults()}. */
@@ -101,7 +160,7 @@ public final class Tree<B> {
   /** Starts the tree on a virtual thread; the handle gives its trace id, result and cancel. */
   public RunHandle start(B blackboard, RunOptions options) {
     String traceId = TraceIds.create(name, options.clock().instant());
-    Run execution = new Run(traceId, name, options, options.newRandom());
+    Run execution = new Run(traceId, name, options, options.newRandom(), durable(traceId, options));
     CompletableFuture<Result> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("tasktree-run-" + traceId)

@@ -1,11 +1,13 @@
 package dev.tasktree;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tasktree.node.Approval;
 import dev.tasktree.node.Breaker;
 import dev.tasktree.node.Budget;
 import dev.tasktree.node.Bulkhead;
 import dev.tasktree.node.Cache;
 import dev.tasktree.node.Call;
+import dev.tasktree.node.Checkpoint;
 import dev.tasktree.node.Condition;
 import dev.tasktree.node.Custom;
 import dev.tasktree.node.Failure;
@@ -603,6 +605,24 @@ public final class TreeBuilder<B> {
    */
   public TreeBuilder<B> hedge(HedgePolicy policy) {
     return add(Hedge.spec(policy));
+  }
+
+  /**
+   * Makes the child's subtree one checkpoint of a durable run ({@link RunOptions#withJournal}): its
+   * result is journaled with its OK data as JSON of {@code type}, and a resumed run that finds it
+   * in the journal returns it without running the subtree. A blackboard write below it is refused
+   * by {@code build()}: write the result after it. See {@link dev.tasktree.node.Checkpoint}.
+   */
+  public TreeBuilder<B> checkpoint(Class<?> type) {
+    return add(Checkpoint.spec(type));
+  }
+
+  /**
+   * {@link #checkpoint(Class)} for a generic type: {@code .checkpoint(new
+   * TypeReference<List<Answer>>() {})}.
+   */
+  public TreeBuilder<B> checkpoint(TypeReference<?> type) {
+    return add(Checkpoint.spec(type == null ? null : type.getType()));
   }
 
   /**

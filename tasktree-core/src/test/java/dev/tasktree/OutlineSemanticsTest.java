@@ -87,7 +87,7 @@ class OutlineSemanticsTest {
     Tree<Board> tree = Tree.<Board>named("T")
         .timeout(Duration.ofMillis(50))
             .sequence()
-                .call(b -> { Thread.sleep(10_000); return "late"; })
+                .call(b -> { Thread.sleep(10_000); return "late"; }) // slow work, cancelled
                 .call(b -> "never")
             .end()
         .fallback()
@@ -111,7 +111,7 @@ class OutlineSemanticsTest {
     // spotless:off
     Tree<Board> tree = Tree.<Board>named("T")
         .race()
-            .call(b -> { Thread.sleep(10_000); return "slow"; })
+            .call(b -> { Thread.sleep(10_000); return "slow"; }) // slow work, cancelled
             .call(b -> "fast")
         .end()
         .build();
@@ -154,7 +154,7 @@ class OutlineSemanticsTest {
             .repeatWhile(b -> b.count < 4, 10)
                 .call(b -> ++b.count)
             .parallelFailFast()
-                .call(b -> { Thread.sleep(10_000); return "slow"; })
+                .call(b -> { Thread.sleep(10_000); return "slow"; }) // work, cancelled
                 .failure()
             .end()
         .end()

@@ -404,7 +404,7 @@ class ResilienceNodesTest {
                 (b, ctx) -> {
                   try (Charges.Charge charge = Charges.reserve(ctx, Spend.ZERO)) {
                     sent.incrementAndGet();
-                    Thread.sleep(5); // the call's work
+                    Thread.sleep(5); // the call's work: it uses up the wall-time budget, not a wait
                     return "ok";
                   }
                 })

@@ -6,7 +6,6 @@ import dev.tasktree.Result;
 import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,50 +30,37 @@ import java.util.Map;
  *
  * @param <B> the blackboard type
  */
-public final class Breaker<B> extends Step<B> {
-
-  private final Step<B> child;
-  private final CircuitBreaker breaker;
+public final class Breaker<B> extends PolicyDecorator<B, CircuitBreaker> {
 
   private Breaker(String name, Step<B> child, CircuitBreaker breaker) {
-    super(name, "Breaker");
-    this.child = child;
-    this.breaker = breaker;
+    super(name, "Breaker", child, breaker);
   }
 
   /** The descriptor of {@code breaker(circuitBreaker)}. */
   public static <B> Spec<B> spec(CircuitBreaker breaker) {
-    return Spec.<B>decorator(
-            "Breaker",
-            (name, children, branch) -> new Breaker<>(name, children.getFirst(), breaker))
-        .notNull(breaker, "breaker");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
+    return PolicyDecorator.spec("Breaker", breaker, "breaker", Breaker<B>::new);
   }
 
   @Override
   public String details() {
-    return breaker.name();
+    return policy.name();
   }
 
   @Override
   public Map<String, Object> arguments() {
-    return Map.of("breaker", breaker.name());
+    return Map.of("breaker", policy.name());
   }
 
   @Override
   protected Result exec(B blackboard, Frame frame) {
-    frame.attribute("circuit", breaker.name());
-    CircuitBreaker.Permit permit = breaker.acquire(frame.context());
+    frame.attribute("circuit", policy.name());
+    CircuitBreaker.Permit permit = policy.acquire(frame.context());
     frame.attribute("circuit_permit", permit.label());
     if (permit.refusal() != null) {
       return frame.failWith(permit.refusal());
     }
     Result result = frame.run(child, blackboard);
-    breaker.complete(frame.context(), permit, result);
+    policy.complete(frame.context(), permit, result);
     return result;
   }
 }

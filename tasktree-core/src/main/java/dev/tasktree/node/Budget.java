@@ -8,7 +8,6 @@ import dev.tasktree.runtime.BudgetScope;
 import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,27 +26,15 @@ import java.util.Map;
  *
  * @param <B> the blackboard type
  */
-public final class Budget<B> extends Step<B> {
-
-  private final Step<B> child;
-  private final BudgetPolicy policy;
+public final class Budget<B> extends PolicyDecorator<B, BudgetPolicy> {
 
   private Budget(String name, Step<B> child, BudgetPolicy policy) {
-    super(name, "Budget");
-    this.child = child;
-    this.policy = policy;
+    super(name, "Budget", child, policy);
   }
 
   /** The descriptor of {@code budget(policy)}. */
   public static <B> Spec<B> spec(BudgetPolicy policy) {
-    return Spec.<B>decorator(
-            "Budget", (name, children, branch) -> new Budget<>(name, children.getFirst(), policy))
-        .notNull(policy, "budget");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
+    return PolicyDecorator.spec("Budget", policy, "budget", Budget<B>::new);
   }
 
   @Override

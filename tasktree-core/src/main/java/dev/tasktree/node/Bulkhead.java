@@ -6,7 +6,6 @@ import dev.tasktree.Result;
 import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,28 +19,15 @@ import java.util.Map;
  *
  * @param <B> the blackboard type
  */
-public final class Bulkhead<B> extends Step<B> {
-
-  private final Step<B> child;
-  private final BulkheadPolicy policy;
+public final class Bulkhead<B> extends PolicyDecorator<B, BulkheadPolicy> {
 
   private Bulkhead(String name, Step<B> child, BulkheadPolicy policy) {
-    super(name, "Bulkhead");
-    this.child = child;
-    this.policy = policy;
+    super(name, "Bulkhead", child, policy);
   }
 
   /** The descriptor of {@code bulkhead(policy)}. */
   public static <B> Spec<B> spec(BulkheadPolicy policy) {
-    return Spec.<B>decorator(
-            "Bulkhead",
-            (name, children, branch) -> new Bulkhead<>(name, children.getFirst(), policy))
-        .notNull(policy, "policy");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
+    return PolicyDecorator.spec("Bulkhead", policy, "policy", Bulkhead<B>::new);
   }
 
   @Override

@@ -7,8 +7,6 @@ import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
 import dev.tasktree.store.CacheStore;
 import dev.tasktree.trace.LogLevel;
-import java.util.List;
-import java.util.Map;
 
 /**
  * <b>Cache</b> ({@code cache(CachePolicy)} + a node): caches its child's OK data in a {@link
@@ -26,37 +24,15 @@ import java.util.Map;
  *
  * @param <B> the blackboard type
  */
-public final class Cache<B> extends Step<B> {
-
-  private final Step<B> child;
-  private final CachePolicy<B> policy;
+public final class Cache<B> extends PolicyDecorator<B, CachePolicy<B>> {
 
   private Cache(String name, Step<B> child, CachePolicy<B> policy) {
-    super(name, "Cache");
-    this.child = child;
-    this.policy = policy;
+    super(name, "Cache", child, policy);
   }
 
   /** The descriptor of {@code cache(policy)}. */
   public static <B> Spec<B> spec(CachePolicy<B> policy) {
-    return Spec.<B>decorator(
-            "Cache", (name, children, branch) -> new Cache<>(name, children.getFirst(), policy))
-        .notNull(policy, "policy");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
-  }
-
-  @Override
-  public String details() {
-    return policy.toString();
-  }
-
-  @Override
-  public Map<String, Object> arguments() {
-    return Map.of("policy", policy.toString());
+    return PolicyDecorator.spec("Cache", policy, "policy", Cache<B>::new);
   }
 
   @Override

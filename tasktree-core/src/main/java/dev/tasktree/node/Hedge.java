@@ -7,8 +7,6 @@ import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.LatencyWindow;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,16 +26,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param <B> the blackboard type
  */
-public final class Hedge<B> extends Step<B> {
+public final class Hedge<B> extends PolicyDecorator<B, HedgePolicy> {
 
-  private final Step<B> child;
-  private final HedgePolicy policy;
   private final LatencyWindow latencies;
 
   private Hedge(String name, Step<B> child, HedgePolicy policy) {
-    super(name, "Hedge");
-    this.child = child;
-    this.policy = policy;
+    super(name, "Hedge", child, policy);
     this.latencies =
         policy.percentile() > 0
             ? new LatencyWindow(policy.window(), policy.percentile(), policy.minSamples())
@@ -46,24 +40,7 @@ public final class Hedge<B> extends Step<B> {
 
   /** The descriptor of {@code hedge(policy)}. */
   public static <B> Spec<B> spec(HedgePolicy policy) {
-    return Spec.<B>decorator(
-            "Hedge", (name, children, branch) -> new Hedge<>(name, children.getFirst(), policy))
-        .notNull(policy, "policy");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
-  }
-
-  @Override
-  public String details() {
-    return policy.toString();
-  }
-
-  @Override
-  public Map<String, Object> arguments() {
-    return Map.of("policy", policy.toString());
+    return PolicyDecorator.spec("Hedge", policy, "policy", Hedge<B>::new);
   }
 
   @Override

@@ -52,6 +52,11 @@ public final class ParseJson<B, T> extends Step<B> {
   }
 
   @Override
+  public boolean writesBlackboard() {
+    return destination != null;
+  }
+
+  @Override
   public String details() {
     return (source == null ? "from previous result" : "from blackboard")
         + (type.getRawClass() == Object.class ? "" : " as " + type.getRawClass().getSimpleName());

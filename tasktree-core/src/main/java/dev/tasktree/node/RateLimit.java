@@ -12,7 +12,6 @@ import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
 import dev.tasktree.store.Spend;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,55 +36,42 @@ import java.util.Map;
  *
  * @param <B> the blackboard type
  */
-public final class RateLimit<B> extends Step<B> {
-
-  private final Step<B> child;
-  private final RateLimiter limiter;
+public final class RateLimit<B> extends PolicyDecorator<B, RateLimiter> {
 
   private RateLimit(String name, Step<B> child, RateLimiter limiter) {
-    super(name, "RateLimit");
-    this.child = child;
-    this.limiter = limiter;
+    super(name, "RateLimit", child, limiter);
   }
 
   /** The descriptor of {@code rateLimit(limiter)}. */
   public static <B> Spec<B> spec(RateLimiter limiter) {
-    return Spec.<B>decorator(
-            "RateLimit",
-            (name, children, branch) -> new RateLimit<>(name, children.getFirst(), limiter))
-        .notNull(limiter, "limiter");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
+    return PolicyDecorator.spec("RateLimit", limiter, "limiter", RateLimit<B>::new);
   }
 
   @Override
   public String details() {
-    var spec = limiter.spec();
-    return limiter.name()
+    var spec = policy.spec();
+    return policy.name()
         + " "
         + spec.permits()
         + " "
-        + limiter.unit().name().toLowerCase(Locale.ROOT)
+        + policy.unit().name().toLowerCase(Locale.ROOT)
         + "/"
         + Durations.human(Duration.ofMillis(spec.periodMillis()));
   }
 
   @Override
   public Map<String, Object> arguments() {
-    return Map.of("limiter", limiter.name(), "unit", limiter.unit().name());
+    return Map.of("limiter", policy.name(), "unit", policy.unit().name());
   }
 
   @Override
   protected Result exec(B blackboard, Frame frame) throws InterruptedException {
-    frame.attribute("rate_limit", limiter.name());
+    frame.attribute("rate_limit", policy.name());
     Result result;
-    if (limiter.unit() == RateLimiter.Unit.REQUESTS) {
+    if (policy.unit() == RateLimiter.Unit.REQUESTS) {
       long waited;
       try {
-        waited = limiter.acquire(frame.context(), 1);
+        waited = policy.acquire(frame.context(), 1);
       } catch (RateLimitedException refused) {
         return frame.failWith(refused);
       }
@@ -100,7 +86,7 @@ public final class RateLimit<B> extends Step<B> {
         && result.data() instanceof SuggestsRetryDelay hint
         && hint.pausesRateLimiters()
         && !(result.data() instanceof RejectedException)) {
-      hint.suggestedRetryDelay().ifPresent(delay -> limiter.pause(frame.context(), delay));
+      hint.suggestedRetryDelay().ifPresent(delay -> policy.pause(frame.context(), delay));
     }
     return result;
   }
@@ -109,16 +95,16 @@ public final class RateLimit<B> extends Step<B> {
   private Meters.Held reserveTokens(dev.tasktree.spi.NodeContext context, Spend estimate) {
     long waited;
     try {
-      waited = limiter.acquire(context, tokens(estimate));
+      waited = policy.acquire(context, tokens(estimate));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RateLimitedException(
-          limiter.name(), "interrupted while waiting for tokens", Duration.ZERO);
+          policy.name(), "interrupted while waiting for tokens", Duration.ZERO);
     }
     if (waited > 0) {
       context.attribute("rate_limit_wait_ms", waited);
     }
-    return (ctx, est, actual) -> limiter.adjust(ctx, tokens(actual) - tokens(est));
+    return (ctx, est, actual) -> policy.adjust(ctx, tokens(actual) - tokens(est));
   }
 
   private static long tokens(Spend spend) {

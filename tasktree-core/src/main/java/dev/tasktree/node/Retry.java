@@ -9,7 +9,6 @@ import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.LogLevel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,15 +26,10 @@ import java.util.Map;
  *
  * @param <B> the blackboard type
  */
-public final class Retry<B> extends Step<B> {
-
-  private final Step<B> child;
-  private final RetryPolicy policy;
+public final class Retry<B> extends PolicyDecorator<B, RetryPolicy> {
 
   private Retry(String name, Step<B> child, RetryPolicy policy) {
-    super(name, "Retry");
-    this.child = child;
-    this.policy = policy;
+    super(name, "Retry", child, policy);
   }
 
   /** The descriptor of {@code retry(maxTries)}: no backoff, every failure retried. */
@@ -49,14 +43,7 @@ public final class Retry<B> extends Step<B> {
 
   /** The descriptor of {@code retry(policy)}. */
   public static <B> Spec<B> spec(RetryPolicy policy) {
-    return Spec.<B>decorator(
-            "Retry", (name, children, branch) -> new Retry<>(name, children.getFirst(), policy))
-        .notNull(policy, "policy");
-  }
-
-  @Override
-  public List<? extends Step<?>> children() {
-    return List.of(child);
+    return PolicyDecorator.spec("Retry", policy, "policy", Retry<B>::new);
   }
 
   @Override

@@ -33,6 +33,11 @@ public final class WriteBlackboard<B> extends Step<B> {
   }
 
   @Override
+  public boolean writesBlackboard() {
+    return true;
+  }
+
+  @Override
   protected Result exec(B blackboard, Frame frame) {
     Result previous = frame.previous().orElse(null);
     if (previous == null) {

@@ -136,7 +136,33 @@ public final class Assembly<B> {
     if (!all.isEmpty()) {
       return null;
     }
-    return compile(root.children.getFirst(), treeName);
+    Step<B> compiled = compile(root.children.getFirst(), treeName);
+    refusedWrites(compiled, null, all);
+    problemsOut.addAll(all);
+    return all.isEmpty() ? compiled : null;
+  }
+
+  /**
+   * Reports every blackboard-writing node below a node that refuses them (a Checkpoint), subtrees
+   * and Gather item trees included.
+   */
+  private static void refusedWrites(Step<?> step, Step<?> refuser, List<String> problems) {
+    if (refuser != null && step.writesBlackboard()) {
+      problems.add(
+          step.path()
+              + ": "
+              + step.kind()
+              + " writes the blackboard inside "
+              + refuser.kind()
+              + " '"
+              + refuser.path()
+              + "', whose subtree is not run again on resume, so the write would be lost; write"
+              + " the checkpoint's result after it (writeBlackboard takes the previous result)");
+    }
+    Step<?> inner = refuser == null && step.refusesBlackboardWrites() ? step : refuser;
+    for (Step<?> child : step.children()) {
+      refusedWrites(child, inner, problems);
+    }
   }
 
   /** Decorators and branches close as soon as they have their one child. */

@@ -4,10 +4,13 @@ import dev.tasktree.Result;
 import dev.tasktree.spi.NodeContext;
 import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
+import dev.tasktree.store.Checkpoint;
 import dev.tasktree.store.SignalStore;
+import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.LogLevel;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Callable;
 
 /**
  * One node's execution, and the one place where a node's children are started, timed, traced and
@@ -26,6 +29,7 @@ public final class Frame {
   private final Fork.Task task;
   private final Attempt attempt;
   private String path;
+  private String occurrencePath;
   private FrameContext context;
 
   Frame(
@@ -191,6 +195,77 @@ public final class Frame {
       path = parent == null ? segment : parent.path() + " > " + segment;
     }
     return path;
+  }
+
+  /**
+   * This node's path with {@code #k} after each segment that is try (or loop) {@code k} of a Retry
+   * (or RepeatWhile): the part of a checkpoint key that tells occurrences apart.
+   */
+  String occurrencePath() {
+    String p = occurrencePath;
+    if (p == null) {
+      String own =
+          parent != null && attempt != parent.attempt ? segment + "#" + attempt.number() : segment;
+      p = parent == null ? own : parent.occurrencePath() + " > " + own;
+      occurrencePath = p;
+    }
+    return p;
+  }
+
+  /**
+   * Runs {@code work} as checkpoint {@code name} of this node. Without a journal it just runs it.
+   * With one: when a resumed run's journal holds this checkpoint, its outcome is read back through
+   * {@code format} and returned without running {@code work}, and this node's span records {@code
+   * tasktree.replayed = true}; otherwise {@code work} runs and its result is journaled (when {@code
+   * format} encodes it). What {@code work} throws — a cancellation among it — is never journaled. A
+   * journal that cannot append is a warning on the span: the run goes on, that checkpoint will run
+   * again on a resume.
+   *
+   * @throws IllegalStateException when a journaled outcome cannot be read back
+   */
+  public Result checkpoint(String name, Durable.Format format, Callable<Result> work)
+      throws Exception {
+    Durable durable = run.durable();
+    if (durable == null) {
+      return work.call();
+    }
+    String key = durable.key(this, name);
+    Checkpoint journaled = durable.recorded(key);
+    if (journaled != null) {
+      Result replayed;
+      try {
+        replayed = format.decode(journaled.ok(), journaled.dataJson());
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "checkpoint '"
+                + key
+                + "' of run "
+                + durable.runId()
+                + " cannot be read back from the journal: "
+                + e.getMessage(),
+            e);
+      }
+      span.attribute(Attributes.REPLAYED, true);
+      return replayed;
+    }
+    Result result = work.call();
+    String json;
+    try {
+      json = format.encode(result);
+    } catch (Exception e) {
+      log(
+          LogLevel.WARN,
+          "checkpoint '" + key + "' not journaled: its result cannot be written as JSON: " + e);
+      return result;
+    }
+    if (json != null) {
+      try {
+        durable.append(key, result.isOk(), json, run.options().clock());
+      } catch (RuntimeException e) {
+        log(LogLevel.WARN, "checkpoint '" + key + "' not journaled: " + e.getMessage());
+      }
+    }
+    return result;
   }
 
   /** The result of the node that finished just before this one in the same flow. */

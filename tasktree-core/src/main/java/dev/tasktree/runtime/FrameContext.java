@@ -1,6 +1,7 @@
 package dev.tasktree.runtime;
 
 import dev.tasktree.Result;
+import dev.tasktree.spi.CheckpointCodec;
 import dev.tasktree.spi.NodeContext;
 import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
@@ -10,6 +11,7 @@ import dev.tasktree.trace.Status;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Callable;
 
 /** The {@link NodeContext} of one node execution: a view of its {@link Frame}. */
 final class FrameContext implements NodeContext {
@@ -42,6 +44,44 @@ final class FrameContext implements NodeContext {
       childSpan.end(Status.FAIL, e);
       throw e;
     }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T checkpoint(String name, CheckpointCodec<T> codec, Callable<T> work)
+      throws Exception {
+    Result result =
+        frame.checkpoint(
+            name,
+            new Durable.Format() {
+              @Override
+              public String encode(Result r) throws Exception {
+                return r.isOk()
+                    ? codec.encode((T) r.data())
+                    : codec.encodeFailure((Exception) r.data());
+              }
+
+              @Override
+              public Result decode(boolean ok, String json) throws Exception {
+                return ok ? Result.ok(codec.decode(json)) : Result.fail(codec.decodeFailure(json));
+              }
+            },
+            () -> {
+              try {
+                return Result.ok(work.call());
+              } catch (Cancelled | InterruptedException e) {
+                throw e;
+              } catch (Exception e) {
+                if (frame.cancelled() || codec.encodeFailure(e) == null) {
+                  throw e;
+                }
+                return Result.fail(e);
+              }
+            });
+    if (result.isOk()) {
+      return (T) result.data();
+    }
+    throw (Exception) result.data();
   }
 
   @Override

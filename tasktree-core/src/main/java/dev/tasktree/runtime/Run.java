@@ -7,6 +7,8 @@ import dev.tasktree.SuspendedException;
 import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.trace.LogLevel;
 import dev.tasktree.trace.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +25,7 @@ public final class Run {
   private final ReentrantLock runThreadLock = new ReentrantLock();
   private Thread runThread; // the thread executing the root, while it does
   private final RunInterceptor.Run interception;
+  private final Durable durable;
 
   /**
    * Called on the thread that asked for the run (interceptors see its context).
@@ -33,7 +36,17 @@ public final class Run {
    * @param random the run's random source
    */
   public Run(String traceId, String treeName, RunOptions options, Random random) {
+    this(traceId, treeName, options, random, null);
+  }
+
+  /**
+   * A durable run (or one without a journal when {@code durable} is null).
+   *
+   * @param durable the run's journal side: a new run's header, or a resumed run's checkpoints
+   */
+  public Run(String traceId, String treeName, RunOptions options, Random random, Durable durable) {
     this.traceId = traceId;
+    this.durable = durable;
     this.options = options;
     this.interception = options.runInterceptor().begin(traceId, treeName);
     this.recorder =
@@ -60,6 +73,10 @@ public final class Run {
 
   Random random() {
     return random;
+  }
+
+  Durable durable() {
+    return durable;
   }
 
   /** Makes {@code span} current for the run's interceptor until the handle is closed. */
@@ -131,8 +148,24 @@ public final class Run {
    */
   public <B> Result execute(
       String treeName, Step<B> rootNode, B blackboard, Supplier<JsonNode> shape) {
-    recorder.traceStarted(treeName, interception.traceAttributes(), shape);
+    Map<String, Object> traceAttributes = interception.traceAttributes();
+    if (durable != null) {
+      traceAttributes = new LinkedHashMap<>(traceAttributes);
+      traceAttributes.putAll(durable.traceAttributes());
+    }
+    recorder.traceStarted(treeName, traceAttributes, shape);
     Recorder.Span treeSpan = recorder.start(null, treeName, "Tree", treeName);
+    if (durable != null) {
+      try {
+        durable.begin();
+      } catch (RuntimeException e) {
+        recorder.log(
+            treeSpan,
+            treeName,
+            LogLevel.WARN,
+            "the journal could not record the start of the run: " + e.getMessage());
+      }
+    }
     Frame frame =
         new Frame(
             this, root, treeSpan, new Lane(null), null, treeName, null, Attempt.FIRST, treeName);
@@ -183,6 +216,17 @@ public final class Run {
     }
     if (root.cancelled()) {
       awaitCancelHooks(treeSpan, treeName); // a cancel that arrived as the run was finishing
+    }
+    if (durable != null && status != Status.WAITING) { // a suspended run stays resumable
+      try {
+        durable.end(status.name());
+      } catch (RuntimeException e) {
+        recorder.log(
+            treeSpan,
+            treeName,
+            LogLevel.WARN,
+            "the journal could not record the end of the run: " + e.getMessage());
+      }
     }
     recorder.traceEnded(status, result.data());
     interception.end();

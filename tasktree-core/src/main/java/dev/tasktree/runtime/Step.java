@@ -84,6 +84,23 @@ public abstract class Step<B> {
   }
 
   /**
+   * Whether this node writes the blackboard ({@code writeBlackboard}, {@code parseJson(...,
+   * into)}): such a node may not sit below a node that {@linkplain #refusesBlackboardWrites
+   * refuses} writes.
+   */
+  public boolean writesBlackboard() {
+    return false;
+  }
+
+  /**
+   * Whether {@code build()} refuses a blackboard-writing node anywhere below this one (a
+   * Checkpoint: a replayed subtree does not run, so its writes would be lost on resume).
+   */
+  public boolean refusesBlackboardWrites() {
+    return false;
+  }
+
+  /**
    * Whether {@link #exec} runs children on other threads (through a {@link Fork}). A run of a tree
    * holding such a node, started from a platform thread, moves to one virtual thread first, so
    * every fork in it is a cheap virtual-to-virtual hand-off.

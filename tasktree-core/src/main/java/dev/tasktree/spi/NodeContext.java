@@ -9,6 +9,7 @@ import dev.tasktree.trace.LogLevel;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Callable;
 
 /**
  * What a running node can see and record: the previous result, the run's random source and clock,
@@ -71,6 +72,26 @@ public interface NodeContext {
    * ends it FAIL, is recorded, and is rethrown.
    */
   <T> T span(String name, String kind, SpanWork<T> work) throws Exception;
+
+  /**
+   * Runs {@code work} as a checkpoint named {@code name} of this node: with a journal configured
+   * ({@link RunOptions#withJournal}), its value (and, when {@code codec} says so, its failure) is
+   * journaled when it completes, and a resumed run that finds it in the journal returns the
+   * journaled outcome without running {@code work} — recording {@code tasktree.replayed = true} on
+   * this node's span. Without a journal it just runs {@code work}.
+   *
+   * <p>A checkpoint is identified by this node's path, the tries and loops of the enclosing Retry
+   * and RepeatWhile nodes, {@code name}, and how many checkpoints of that name this node started
+   * before in the same occurrence — so name concurrent checkpoints of one node distinctly (the LLM
+   * node names a tool call after its call id). A cancelled or interrupted {@code work} is never
+   * journaled.
+   *
+   * @throws Exception what {@code work} threw, or the replayed failure
+   */
+  default <T> T checkpoint(String name, CheckpointCodec<T> codec, Callable<T> work)
+      throws Exception {
+    return work.call();
+  }
 
   /** Whether this node's subtree has been cancelled; long loops should check it. */
   boolean cancelled();

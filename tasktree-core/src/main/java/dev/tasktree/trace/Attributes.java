@@ -75,6 +75,15 @@ public final class Attributes {
   /** Cost of the call in US dollars, a number. */
   public static final String COST_USD = "tasktree.cost_usd";
 
+  /** On a span whose checkpoint a resumed run returned from its journal instead of running it. */
+  public static final String REPLAYED = "tasktree.replayed";
+
+  /** On a journaled run's trace: the run id its journal is kept under. */
+  public static final String RUN_ID = "tasktree.run_id";
+
+  /** On a resumed run's trace: the run id (and first trace id) of the run it continues. */
+  public static final String RESUMED_FROM = "tasktree.resumed_from";
+
   /** Attempt index (0-based) of a Retry attempt or While iteration. */
   public static final String ATTEMPT = "tasktree.attempt";
 

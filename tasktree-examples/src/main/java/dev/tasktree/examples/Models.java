@@ -84,7 +84,7 @@ final class Models implements AutoCloseable {
    * server. {@code TASKTREE_MODEL}, {@code TASKTREE_MODEL_B} name the models and {@code
    * TASKTREE_PRICES} ({@code "input,output"} in USD per million tokens) prices them.
    */
-  static Models fromEnvironment(Map<String, String> env) throws Demo.Problem {
+  static Models fromEnvironment(Map<String, String> env) throws Problem {
     String baseUrl = blankToNull(env.get("OPENAI_BASE_URL"));
     String key = blankToNull(env.get("OPENAI_API_KEY"));
     if (baseUrl == null && key == null) {
@@ -100,7 +100,7 @@ final class Models implements AutoCloseable {
         prices(env.get("TASKTREE_PRICES")));
   }
 
-  private static Prices prices(String text) throws Demo.Problem {
+  private static Prices prices(String text) throws Problem {
     if (blankToNull(text) == null) {
       return Prices.FREE;
     }
@@ -113,7 +113,7 @@ final class Models implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw new Demo.Problem(
+    throw new Problem(
         "TASKTREE_PRICES must be \"input,output\" in USD per million tokens, e.g. \"0.15,0.60\";"
             + " was \""
             + text
@@ -161,7 +161,7 @@ final class Models implements AutoCloseable {
    * Checks that a real endpoint answers and accepts the key, with one {@code GET /models} (which
    * costs no tokens). Endpoints without that route are given the benefit of the doubt.
    */
-  void checkReachable() throws Demo.Problem {
+  void checkReachable() throws Problem {
     if (server != null) {
       return;
     }
@@ -176,19 +176,19 @@ final class Models implements AutoCloseable {
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
       status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException | IllegalArgumentException e) {
-      throw new Demo.Problem(
+      throw new Problem(
           "Cannot reach the LLM endpoint "
               + first.baseUrl()
               + " ("
-              + Demo.reason(e)
+              + Report.reason(e)
               + "). Check OPENAI_BASE_URL, or unset OPENAI_BASE_URL and OPENAI_API_KEY to run"
               + " offline.");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Demo.Problem("Interrupted while checking the LLM endpoint.");
+      throw new Problem("Interrupted while checking the LLM endpoint.");
     }
     if (status == 401 || status == 403) {
-      throw new Demo.Problem(
+      throw new Problem(
           "The LLM endpoint "
               + first.baseUrl()
               + " rejected the API key (HTTP "

@@ -24,7 +24,7 @@ final class OtlpExport implements AutoCloseable {
   }
 
   /** The endpoint, when it is an http(s) URL with a host. */
-  static String checkEndpoint(String url) throws Demo.Problem {
+  static String checkEndpoint(String url) throws Problem {
     try {
       URI uri = URI.create(url.strip());
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
@@ -34,7 +34,7 @@ final class OtlpExport implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw new Demo.Problem(
+    throw new Problem(
         "--otlp needs an http(s) URL such as http://127.0.0.1:4318, was '" + url + "'.");
   }
 

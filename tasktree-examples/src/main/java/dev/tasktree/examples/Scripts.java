@@ -18,6 +18,25 @@ final class Scripts {
   private Scripts() {}
 
   static void install(ScriptedLlmServer server) {
+    // 10 crashed run: plan, outline, three sections, the edit
+    server.script(
+        "crash-plan",
+        text("Compare cost, latency and risk of a second provider.").usage(30, 11),
+        text("1. Cost 2. Latency 3. Risk").usage(22, 9));
+    // the first section is done at once; the other two are still being written when the
+    // process "dies", and answer at once when the resumed run asks again
+    server.script(
+        "crash-write",
+        text("A paragraph on the topic.").usage(25, 7),
+        text("A paragraph on the topic.").usage(25, 7).delay(seconds(10)),
+        text("A paragraph on the topic.").usage(25, 7).delay(seconds(10)),
+        text("A paragraph on the topic.").usage(25, 7));
+    server.script(
+        "crash-edit",
+        text("A second provider costs little, cuts tail latency and removes a single point of"
+                + " failure.")
+            .usage(60, 20));
+
     // 1 fallback chain: a primary that hangs, a secondary that fails, a tertiary that answers
     server.script(
         "fallback-primary", text("(never seen: the Timeout cancels this call)").delay(seconds(60)));

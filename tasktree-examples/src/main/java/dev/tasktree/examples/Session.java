@@ -1,14 +1,16 @@
 package dev.tasktree.examples;
 
 import dev.tasktree.RunOptions;
+import dev.tasktree.store.Journal;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.Trace;
 
 /**
- * What an example runs with: the models, the run options (trace sink, cache and signal stores) and
- * an in-memory copy of every trace, so that a run can be inspected right after it ends.
+ * What an example runs with: the models, the run options (trace sink, cache and signal stores), an
+ * in-memory copy of every trace, so that a run can be inspected right after it ends, and the
+ * journal for the examples that run durably (their options add it with {@code withJournal}).
  */
-record Session(Models models, RunOptions options, InMemoryTraceSink traces) {
+record Session(Models models, RunOptions options, InMemoryTraceSink traces, Journal journal) {
 
   /** The trace of one run of this session. */
   Trace trace(String traceId) {

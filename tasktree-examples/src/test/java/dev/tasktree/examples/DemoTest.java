@@ -50,29 +50,39 @@ class DemoTest {
     List<String> lines = printed().lines().toList();
     assertThat(lines.getFirst()).startsWith("LLM: no OPENAI_BASE_URL or OPENAI_API_KEY set");
     assertThat(lines.get(1)).startsWith("Store: in memory");
-    List<String> results = lines.stream().filter(l -> l.matches("\\[\\d/9] .*")).toList();
-    assertThat(results).hasSize(9);
-    for (int i = 0; i < 9; i++) {
-      Example example = Demo.EXAMPLES.get(i);
+    int n = Examples.ALL.size();
+    List<String> results = lines.stream().filter(l -> l.matches("\\[\\d+/" + n + "] .*")).toList();
+    assertThat(results).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      Example example = Examples.ALL.get(i);
       assertThat(results.get(i))
           .matches(
               "\\["
                   + (i + 1)
-                  + "/9] "
+                  + "/"
+                  + n
+                  + "] "
                   + example.name()
                   + " +OK +.+ +\\d+\\.\\d\\d s +\\d+ tok +\\$\\d\\.\\d{6} +\\d{8}T\\S+");
     }
     assertThat(results.get(5)).contains("run 1 miss, run 2 hit");
     assertThat(results.get(6)).contains("stopped: kept 2 of 8 chapters");
-    assertThat(lines.getLast()).startsWith("9 of 9 examples OK. Traces in ");
+    assertThat(results.get(9)).contains("crashed after 3 calls; resumed: 3 replayed, 3 called");
+    assertThat(lines.getLast()).startsWith(n + " of " + n + " examples OK. Traces in ");
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
       files = list.filter(p -> p.toString().endsWith(".jsonl")).toList();
     }
-    assertThat(files).hasSize(12); // the cached call runs twice, the resilient calls three times
+    // the cached call runs twice, the resilient calls three times, the crashed run twice
+    assertThat(files).hasSize(14);
+    List<Status> statuses = new java.util.ArrayList<>();
     for (Path file : files) {
-      assertThat(new TraceReader().read(file).summary().status()).isEqualTo(Status.OK);
+      statuses.add(new TraceReader().read(file).summary().status());
     }
+    // every run is OK but the crashed run's first attempt, cut off mid-way
+    assertThat(statuses).filteredOn(s -> s != Status.OK).containsExactly(Status.CANCELLED);
+    // its journal is in the trace dir, and nothing is left to resume
+    assertThat(dir.resolve("journal")).isDirectory();
     for (String line : results) {
       String traceId = line.substring(line.lastIndexOf(' ') + 1);
       assertThat(dir.resolve(traceId + ".jsonl")).exists();
@@ -82,7 +92,7 @@ class DemoTest {
   @Test
   void helpListsEveryExample() throws Exception {
     assertThat(demo(Map.of(), "--help")).isZero();
-    for (Example example : Demo.EXAMPLES) {
+    for (Example example : Examples.ALL) {
       assertThat(printed()).contains("  " + example.name() + " ");
     }
     assertThat(printed()).contains("--no-serve", "--port", "OPENAI_BASE_URL", "TASKTREE_REDIS_URL");
@@ -134,7 +144,7 @@ class DemoTest {
         .isEqualTo(
             "Cannot reach Redis (connection refused). Start Redis, fix TASKTREE_REDIS_URL, or"
                 + " unset it to use the in-memory store.\n");
-    assertThat(printed()).doesNotContain("[1/9]");
+    assertThat(printed()).doesNotContain("[1/");
   }
 
   @Test
@@ -197,7 +207,7 @@ class DemoTest {
           .asString()
           .startsWith("Cannot serve the trace UI on 127.0.0.1:" + port + " (")
           .endsWith("Stop it, pass --port N, or --no-serve.");
-      assertThat(printed()).doesNotContain("[1/9]");
+      assertThat(printed()).doesNotContain("[1/");
     }
   }
 

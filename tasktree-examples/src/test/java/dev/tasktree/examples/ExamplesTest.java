@@ -9,21 +9,25 @@ import dev.tasktree.llm.LlmError;
 import dev.tasktree.llm.LlmReply;
 import dev.tasktree.llm.testing.RecordedRequest;
 import dev.tasktree.llm.testing.ScriptedLlmServer;
+import dev.tasktree.store.FileJournal;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.Trace;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every example against the scripted server: its result, and the spans a user would look for in its
@@ -36,6 +40,8 @@ class ExamplesTest {
 
   private final InMemoryTraceSink traces = new InMemoryTraceSink();
   private final InMemorySignalStore signals = new InMemorySignalStore();
+  @TempDir Path journalDir;
+  private FileJournal journal;
   private Session session;
 
   @BeforeAll
@@ -49,8 +55,14 @@ class ExamplesTest {
     models.close();
   }
 
+  @AfterEach
+  void closeJournal() {
+    journal.close();
+  }
+
   @BeforeEach
   void freshScripts() {
+    journal = FileJournal.open(journalDir);
     server.reset();
     Scripts.install(server);
     session =
@@ -60,7 +72,8 @@ class ExamplesTest {
                 .withTraceSink(traces)
                 .withCacheStore(new InMemoryCacheStore())
                 .withSignalStore(signals),
-            traces);
+            traces,
+            journal);
   }
 
   @Test
@@ -300,5 +313,30 @@ class ExamplesTest {
     Span breaker = last.spansOfKind("Breaker").getFirst();
     assertThat(breaker.children()).isEmpty();
     assertThat(breaker.error().type()).isEqualTo("dev.tasktree.CircuitOpenException");
+  }
+
+  @Test
+  void aCrashedRunResumesReplayingTheJournaledCallsAndCallingOnlyTheRest() throws Exception {
+    Example.Outcome outcome = CrashedRun.run(session);
+
+    assertThat(outcome.result().isOk()).as(outcome.answer()).isTrue();
+    assertThat(outcome.answer())
+        .isEqualTo(
+            "crashed after 3 calls; resumed: 3 replayed, 3 called: A second provider costs"
+                + " little, cuts tail latency and removes a single point of failure.");
+    // the first attempt made the plan, the outline and (at least) the first section; the resume
+    // called none of those again: two plan calls in all, one edit
+    assertThat(server.requests("crash-plan")).hasSize(2);
+    assertThat(server.requests("crash-edit")).hasSize(1);
+    // three sections asked for before the crash (two cut off in flight), two asked again
+    assertThat(server.requests("crash-write")).hasSize(5);
+    assertThat(server.requests("crash-write").stream().filter(RecordedRequest::clientClosed))
+        .hasSize(2);
+    Trace resumed = session.trace(outcome.traceId());
+    List<Span> calls = resumed.spansOfKind("Llm");
+    assertThat(calls).hasSize(6);
+    assertThat(calls.stream().filter(CrashedRun::replayed)).hasSize(3);
+    // the resumed run ended: nothing is left to resume
+    assertThat(journal.resumable()).isEmpty();
   }
 }

@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * <p><b>Keys.</b> Every key starts with the prefix (default {@code tasktree:}): cache entries live
  * under {@code <prefix>cache:<key>} (the single-flight lock under {@code
  * <prefix>cache:<key>:lock}), signals under {@code <prefix>signal:<key>}, which is also the pub/sub
- * channel a raise publishes on. See {@link #cacheKey(String)} and {@link #signalKey(String)}.
+ * channel a raise publishes on, run journals under {@code <prefix>journal:} ({@link #journal()}).
+ * See {@link #cacheKey(String)} and {@link #signalKey(String)}.
  *
  * <p><b>Signals</b> are seen two ways: at once through pub/sub when raised with {@link #raise}, and
  * by polling every {@link Builder#pollInterval(Duration) poll interval} (default 250 ms) when set
@@ -70,6 +71,7 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
   private final RedisBreakerStore breakers;
   private final RedisLimiterStore limiters;
   private final RedisBudgetStore budgets;
+  private final RedisJournal journal;
   private final RedisClient ownedClient;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -108,6 +110,7 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
     this.breakers = new RedisBreakerStore(commands, prefix);
     this.limiters = new RedisLimiterStore(commands, prefix);
     this.budgets = new RedisBudgetStore(commands, prefix);
+    this.journal = new RedisJournal(commands, prefix, builder.endedJournalTtl);
   }
 
   private static RedisClient ownClient(Builder builder) {
@@ -213,6 +216,15 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
   /** Budget accounts shared by every process on this Redis and prefix (atomic Lua scripts). */
   public BudgetStore budgets() {
     return budgets;
+  }
+
+  /**
+   * The journal of durable runs on this Redis and prefix, so a run started by one process can be
+   * resumed by another; give it to {@code RunOptions#withJournal}. Keys, atomicity and expiry are
+   * described on {@link RedisJournal}.
+   */
+  public RedisJournal journal() {
+    return journal;
   }
 
   /**
@@ -377,7 +389,8 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
 
   /**
    * Settings for a {@link RedisStore}. Defaults: prefix {@code tasktree:}, poll interval 250 ms,
-   * command timeout 2 s, connect timeout 2 s, reconnect interval 1 s, signal TTL 1 hour.
+   * command timeout 2 s, connect timeout 2 s, reconnect interval 1 s, signal TTL 1 hour, ended
+   * journal TTL 24 hours.
    */
   public static final class Builder {
     private final RedisClient client;
@@ -389,6 +402,7 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration reconnectInterval = Duration.ofSeconds(1);
     private Duration signalTtl = Duration.ofHours(1);
+    private Duration endedJournalTtl = Duration.ofHours(24);
     private Clock clock = Clock.systemUTC();
 
     private Builder(RedisClient client, RedisURI uri) {
@@ -443,6 +457,15 @@ public final class RedisStore implements CacheStore, SignalStore, AutoCloseable 
     /** How long a signal raised with {@link RedisStore#raise(String, String)} lasts (1 hour). */
     public Builder signalTtl(Duration ttl) {
       this.signalTtl = atLeastOneMilli(ttl, "signal TTL");
+      return this;
+    }
+
+    /**
+     * How long the journal of a run that ended is kept before Redis expires it (default 24 hours).
+     * A run that has not ended (crashed, or suspended while it waits) is never expired.
+     */
+    public Builder endedJournalTtl(Duration ttl) {
+      this.endedJournalTtl = atLeastOneMilli(ttl, "ended journal TTL");
       return this;
     }
 

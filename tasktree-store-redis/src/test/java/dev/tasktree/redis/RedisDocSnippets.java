@@ -7,6 +7,7 @@ import dev.tasktree.Tree;
 import dev.tasktree.store.Signal;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,6 +93,19 @@ final class RedisDocSnippets {
     // end-snippet
     // spotless:on
     return signal;
+  }
+
+  static RedisStore openWithJournal(String redisUrl) {
+    // spotless:off
+    // snippet:redis-journal
+    RedisStore redis = RedisStore.builder(redisUrl)
+        .endedJournalTtl(Duration.ofDays(7))   // keep an ended run's journal a week (default 24 h)
+        .build();
+    RedisJournal journal = redis.journal();    // the same keys from every process on this prefix
+    List<String> unfinished = journal.resumable(); // runs that began and never ended, oldest first
+    // end-snippet
+    // spotless:on
+    return redis;
   }
 
   static Result runStoppable(RedisStore redis, Question question) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
+import dev.tasktree.store.JournalHeader;
 import dev.tasktree.store.Signal;
 import dev.tasktree.trace.InMemoryTraceSink;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -150,6 +152,28 @@ class RedisDocsTest {
     assertThat(listener.signals.getFirst().reason()).isEqualTo("user pressed stop");
     // announced, not remembered
     assertThat(redis.check("job-43")).isEmpty();
+  }
+
+  @Test
+  void theJournalSnippetKeepsUnfinishedRunsAndExpiresEndedOnesAfterItsTtl() throws Exception {
+    redis = RedisDocSnippets.openWithJournal(url);
+    RedisJournal journal = redis.journal();
+    String run = "docs-" + java.util.UUID.randomUUID();
+    try {
+      journal.begin(new JournalHeader(run, "Answer", "f", "{}", Instant.now()));
+      assertThat(journal.resumable()).contains(run);
+      // the page's redis-cli command lists it too
+      assertThat(redisCli("ZRANGE", "tasktree:journal:resumable", "0", "-1").lines()).contains(run);
+      assertThat(raw.redis.pttl("tasktree:journal:" + run + ":header")).isEqualTo(-1L);
+
+      journal.end(run, "OK");
+
+      assertThat(journal.resumable()).doesNotContain(run);
+      assertThat(raw.redis.pttl("tasktree:journal:" + run + ":header"))
+          .isBetween(Duration.ofDays(6).toMillis(), Duration.ofDays(7).toMillis());
+    } finally {
+      journal.delete(run);
+    }
   }
 
   private String redisCli(String... args) throws IOException, InterruptedException {

@@ -1,5 +1,7 @@
 package dev.tasktree.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.tasktree.BudgetExceededException;
 import dev.tasktree.BudgetPolicy;
 import dev.tasktree.CircuitBreaker;
@@ -97,6 +99,7 @@ public final class ResilienceChild {
     }
   }
 
+  /** A polite client's back-off after a refusal: the pause is the behaviour, not a wait. */
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -105,11 +108,15 @@ public final class ResilienceChild {
     }
   }
 
-  private static void awaitGo(RedisStore store) throws InterruptedException {
+  /** Says READY, then waits for the test's {@code go} key: one start line for every process. */
+  private static void awaitGo(RedisStore store) {
     say("READY");
-    while (store.get("go").isEmpty()) {
-      Thread.sleep(2);
-    }
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInSameThread() // as tight a start line as the main thread polling itself
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
+        .until(() -> store.get("go").isPresent());
   }
 
   private static void breaker(RedisStore store, String server, String id, long cooldown, long runMs)
@@ -154,7 +161,7 @@ public final class ResilienceChild {
       } else {
         fallback++;
       }
-      Thread.sleep(10);
+      Thread.sleep(10); // the fleet's call cadence (one call every 10 ms), not a wait
     }
     say("DONE ok=" + ok + " fallback=" + fallback + " last_ok_ms=" + lastOk);
   }

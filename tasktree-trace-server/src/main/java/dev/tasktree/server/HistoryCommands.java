@@ -1,6 +1,9 @@
 package dev.tasktree.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Trace;
 import dev.tasktree.trace.TraceIds;
@@ -187,24 +190,9 @@ final class HistoryCommands {
     if (span.end() != null) {
       line.append("  ").append(duration(Duration.between(span.start(), span.end())));
     }
-    long in =
-        span.attributes()
-            .getOrDefault(
-                dev.tasktree.trace.Attributes.INPUT_TOKENS,
-                com.fasterxml.jackson.databind.node.NullNode.getInstance())
-            .asLong(0);
-    long outTokens =
-        span.attributes()
-            .getOrDefault(
-                dev.tasktree.trace.Attributes.OUTPUT_TOKENS,
-                com.fasterxml.jackson.databind.node.NullNode.getInstance())
-            .asLong(0);
-    double c =
-        span.attributes()
-            .getOrDefault(
-                dev.tasktree.trace.Attributes.COST_USD,
-                com.fasterxml.jackson.databind.node.NullNode.getInstance())
-            .asDouble(0);
+    long in = number(span, Attributes.INPUT_TOKENS).asLong(0);
+    long outTokens = number(span, Attributes.OUTPUT_TOKENS).asLong(0);
+    double c = number(span, Attributes.COST_USD).asDouble(0);
     if (in > 0 || outTokens > 0) {
       line.append("  tokens ").append(in).append('/').append(outTokens);
     }
@@ -222,6 +210,12 @@ final class HistoryCommands {
     for (Span child : span.children()) {
       outline(out, child, depth + 1);
     }
+  }
+
+  /** A span's attribute, or a JSON null (whose number is the caller's default) when absent. */
+  private static JsonNode number(Span span, String attribute) {
+    JsonNode value = span.attribute(attribute);
+    return value == null ? NullNode.getInstance() : value;
   }
 
   private static Instant startOf(IndexEntry e) {

@@ -2,6 +2,7 @@ package dev.tasktree.server;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -147,51 +148,50 @@ public final class Main {
   }
 
   static ServerOptions parse(String[] args) {
-    ServerOptions options = ServerOptions.defaults();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        value = arg.substring(eq + 1);
-        arg = arg.substring(0, eq);
-      }
-      switch (arg) {
-        case "--help", "-h" -> throw new Help();
-        case "--version", "-V" -> throw new Version();
-        case "--insecure-no-token" -> options = options.withInsecureNoToken(true);
-        case "--trace-dir",
-            "--host",
-            "--port",
-            "--token",
-            "--allowed-host",
-            "--retain",
-            "--redis-url",
-            "--redis-prefix" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + " needs a value");
-            }
-            value = args[++i];
-          }
-          options =
-              switch (arg) {
-                case "--trace-dir" -> options.withTraceDir(Path.of(value));
-                case "--host" -> options.withHost(value);
-                case "--port" -> options.withPort(port(value));
-                case "--allowed-host" ->
-                    options.withAllowedHosts(
-                        java.util.stream.Stream.concat(
-                                options.allowedHosts().stream(), java.util.stream.Stream.of(value))
-                            .toList());
-                case "--retain" -> options.withRetention(Retention.parse(value));
-                case "--redis-url" -> options.withRedis(value, options.redisPrefix());
-                case "--redis-prefix" -> options.withRedis(options.redisUrl(), value);
-                default -> options.withToken(value);
-              };
-        }
-        default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-      }
+    CliArgs parsed =
+        CliArgs.parse(
+            args,
+            0,
+            Set.of(
+                "--trace-dir",
+                "--host",
+                "--port",
+                "--token",
+                "--allowed-host",
+                "--retain",
+                "--redis-url",
+                "--redis-prefix"),
+            Set.of("--help", "-h", "--version", "-V", "--insecure-no-token"));
+    if (parsed.flag("--help") || parsed.flag("-h")) {
+      throw new Help();
+    }
+    if (parsed.flag("--version") || parsed.flag("-V")) {
+      throw new Version();
+    }
+    if (!parsed.positional.isEmpty()) {
+      throw new IllegalArgumentException("unknown option '" + parsed.positional.getFirst() + "'");
+    }
+    ServerOptions options =
+        ServerOptions.defaults()
+            .withInsecureNoToken(parsed.flag("--insecure-no-token"))
+            .withAllowedHosts(parsed.all("--allowed-host"));
+    if (parsed.last("--trace-dir") != null) {
+      options = options.withTraceDir(Path.of(parsed.last("--trace-dir")));
+    }
+    if (parsed.last("--host") != null) {
+      options = options.withHost(parsed.last("--host"));
+    }
+    if (parsed.last("--port") != null) {
+      options = options.withPort(port(parsed.last("--port")));
+    }
+    if (parsed.last("--token") != null) {
+      options = options.withToken(parsed.last("--token"));
+    }
+    if (parsed.last("--retain") != null) {
+      options = options.withRetention(Retention.parse(parsed.last("--retain")));
+    }
+    if (parsed.last("--redis-url") != null || parsed.last("--redis-prefix") != null) {
+      options = options.withRedis(parsed.last("--redis-url"), parsed.last("--redis-prefix"));
     }
     return options;
   }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link TraceServer} runs: which trace directory it serves, where it listens, whether it
@@ -88,146 +89,47 @@ public record ServerOptions(
 
   /** These options serving another trace directory. */
   public ServerOptions withTraceDir(Path dir) {
-    return new ServerOptions(
-        dir,
-        host,
-        port,
-        token,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.traceDir = dir);
   }
 
   /** These options bound to another host. */
   public ServerOptions withHost(String newHost) {
-    return new ServerOptions(
-        traceDir,
-        newHost,
-        port,
-        token,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.host = newHost);
   }
 
   /** These options on another port (0 = any free port). */
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        newPort,
-        token,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.port = newPort);
   }
 
   /** These options requiring a token (null = none). */
   public ServerOptions withToken(String newToken) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        newToken,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.token = newToken);
   }
 
   /** These options with another rescan interval. */
   public ServerOptions withRescanInterval(Duration interval) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        token,
-        interval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.rescanInterval = interval);
   }
 
   /** These options with another staleness threshold for unfinished traces. */
   public ServerOptions withStaleAfter(Duration stale) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        token,
-        rescanInterval,
-        stale,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.staleAfter = stale);
   }
 
   /** These options also answering requests addressed to these host names. */
   public ServerOptions withAllowedHosts(List<String> hosts) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        token,
-        rescanInterval,
-        staleAfter,
-        hosts,
-        insecureNoToken,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.allowedHosts = hosts);
   }
 
   /** These options allowing (or not) a non-loopback bind without a token. */
   public ServerOptions withInsecureNoToken(boolean allow) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        token,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        allow,
-        retention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.insecureNoToken = allow);
   }
 
   /** These options pruning the directory while serving (null = keep everything). */
   public ServerOptions withRetention(Retention newRetention) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        token,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        newRetention,
-        redisUrl,
-        redisPrefix);
+    return with(o -> o.retention = newRetention);
   }
 
   /**
@@ -236,18 +138,62 @@ public record ServerOptions(
    * is null.
    */
   public ServerOptions withRedis(String url, String prefix) {
-    return new ServerOptions(
-        traceDir,
-        host,
-        port,
-        token,
-        rescanInterval,
-        staleAfter,
-        allowedHosts,
-        insecureNoToken,
-        retention,
-        url,
-        prefix);
+    return with(
+        o -> {
+          o.redisUrl = url;
+          o.redisPrefix = prefix;
+        });
+  }
+
+  /** A copy of these options with one change, checked by the canonical constructor. */
+  private ServerOptions with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** The options' fields while one of them changes: the one place that lists them all twice. */
+  private static final class Draft {
+    Path traceDir;
+    String host;
+    int port;
+    String token;
+    Duration rescanInterval;
+    Duration staleAfter;
+    List<String> allowedHosts;
+    boolean insecureNoToken;
+    Retention retention;
+    String redisUrl;
+    String redisPrefix;
+
+    Draft(ServerOptions o) {
+      traceDir = o.traceDir;
+      host = o.host;
+      port = o.port;
+      token = o.token;
+      rescanInterval = o.rescanInterval;
+      staleAfter = o.staleAfter;
+      allowedHosts = o.allowedHosts;
+      insecureNoToken = o.insecureNoToken;
+      retention = o.retention;
+      redisUrl = o.redisUrl;
+      redisPrefix = o.redisPrefix;
+    }
+
+    ServerOptions build() {
+      return new ServerOptions(
+          traceDir,
+          host,
+          port,
+          token,
+          rescanInterval,
+          staleAfter,
+          allowedHosts,
+          insecureNoToken,
+          retention,
+          redisUrl,
+          redisPrefix);
+    }
   }
 
   /** Whether the host is a loopback address (only this machine can connect). */

@@ -1,5 +1,7 @@
 package dev.tasktree.server;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionTimeoutException;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -51,9 +55,10 @@ final class BrowserFigures {
       try (TraceServer server =
           TraceServer.start(ServerOptions.defaults().withTraceDir(big).withPort(0))) {
         Http http = new Http(server);
-        while (http.json("/api/health").path("traces").asInt() < 2) {
-          Thread.sleep(100);
-        }
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> http.json("/api/health").path("traces").asInt() >= 2);
         for (String name : List.of("twenty thousand", "hundred thousand")) {
           var item = http.json("/api/traces?q=" + name.replace(' ', '+')).path("items").get(0);
           open(driver, server, item.path("id").asText(), item.path("spanCount").asInt(), loads);
@@ -69,52 +74,67 @@ final class BrowserFigures {
       try (TraceServer server =
           TraceServer.start(ServerOptions.defaults().withTraceDir(many).withPort(0))) {
         Http http = new Http(server);
-        while (http.json("/api/health").path("traces").asInt() < 10_000
-            || http.json("/api/health").path("pending").asInt() > 0) {
-          Thread.sleep(200);
-        }
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  var health = http.json("/api/health");
+                  return health.path("traces").asInt() >= 10_000
+                      && health.path("pending").asInt() == 0;
+                });
         driver.get("http://127.0.0.1:" + server.port() + "/");
         String scroller =
             "(document.getElementById('runs-scroll') || document.querySelector('.list-view'))";
-        long started = System.nanoTime();
-        long loaded = 0;
-        while (System.nanoTime() - started < Duration.ofSeconds(90).toNanos()) {
-          loaded =
-              ((Number)
-                      driver.executeScript(
-                          "const s = "
-                              + scroller
-                              + "; s.scrollTop = s.scrollHeight;"
-                              + " return document.querySelectorAll('.run-row, table.runs tbody"
-                              + " tr').length && (document.querySelector('.runs-body') ?"
-                              + " document.querySelector('.runs-body').offsetHeight / 52 :"
-                              + " document.querySelectorAll('table.runs tbody tr').length);"))
-                  .longValue();
-          if (loaded >= 10_000) {
-            break;
-          }
-          Thread.sleep(100);
+        // scroll to the bottom until all runs are loaded, for at most 90 s; the figure below
+        // then reports how many were
+        AtomicLong loaded = new AtomicLong();
+        try {
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInSameThread()
+              .pollDelay(Duration.ZERO)
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () -> {
+                    loaded.set(
+                        ((Number)
+                                driver.executeScript(
+                                    "const s = "
+                                        + scroller
+                                        + "; s.scrollTop = s.scrollHeight;"
+                                        + " return document.querySelectorAll('.run-row,"
+                                        + " table.runs tbody tr').length &&"
+                                        + " (document.querySelector('.runs-body') ?"
+                                        + " document.querySelector('.runs-body').offsetHeight / 52"
+                                        + " : document.querySelectorAll('table.runs tbody"
+                                        + " tr').length);"))
+                            .longValue());
+                    return loaded.get() >= 10_000;
+                  });
+        } catch (ConditionTimeoutException partial) {
+          System.out.printf("runs list: not all loaded after 90 s%n");
         }
         long nodes =
             ((Number) driver.executeScript("return document.querySelectorAll('*').length"))
                 .longValue();
-        System.out.printf("runs list: %,d runs loaded, %,d DOM elements%n", loaded, nodes);
+        System.out.printf("runs list: %,d runs loaded, %,d DOM elements%n", loaded.get(), nodes);
         driver.executeScript(scroller + ".scrollTop = 0");
-        frames(driver, "scroll " + loaded + " loaded runs", scroller);
+        frames(driver, "scroll " + loaded.get() + " loaded runs", scroller);
       }
     } finally {
       driver.quit();
     }
   }
 
-  private static void waitFor(ChromeDriver driver, String css) throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (driver.findElements(By.cssSelector(css)).isEmpty()) {
-      if (System.nanoTime() > until) {
-        throw new IllegalStateException("no " + css);
-      }
-      Thread.sleep(5);
-    }
+  /** Waits (checking every 5 ms, on this thread: the driver is not thread-safe) for {@code css}. */
+  private static void waitFor(ChromeDriver driver, String css) {
+    await("an element " + css)
+        .atMost(Duration.ofSeconds(60))
+        .pollInSameThread()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> !driver.findElements(By.cssSelector(css)).isEmpty());
   }
 
   /** Loads a trace {@code loads} times; the first read is the server's first read of the file. */
