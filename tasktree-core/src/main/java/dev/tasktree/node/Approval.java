@@ -11,6 +11,7 @@ import dev.tasktree.runtime.Durations;
 import dev.tasktree.runtime.Frame;
 import dev.tasktree.runtime.Spec;
 import dev.tasktree.runtime.Step;
+import dev.tasktree.spi.CheckpointCodec;
 import dev.tasktree.store.Signal;
 import dev.tasktree.store.SignalStore;
 import dev.tasktree.store.StoreException;
@@ -53,7 +54,9 @@ import java.util.function.Function;
  * <p>A cancelling ancestor (Timeout, Terminable, the run's handle) stops the wait at once like any
  * blocking node. With {@code RunOptions.suspendOnApproval()} a node that finds no decision does not
  * block: its span ends WAITING and the whole run is suspended (see {@link SuspendedException}), so
- * its process may exit; resuming the run once the decision is delivered takes it at once.
+ * its process may exit; resuming the run once the decision is delivered takes it at once. With a
+ * journal the decision (or its absence at the timeout) is the node's checkpoint: a resumed run
+ * replays it and does not ask the store again.
  *
  * @param <B> the blackboard type
  */
@@ -120,32 +123,64 @@ public final class Approval<B> extends Step<B> {
     Object proposed = proposal.apply(blackboard);
     frame.attribute(Attributes.APPROVAL_KEY, approvalKey);
     frame.attribute(Attributes.APPROVAL_PROPOSAL, proposed);
+    Decision decision =
+        frame
+            .context()
+            .checkpoint("decision", DECISIONS, () -> awaitDecision(approvalKey, proposed, frame));
+    if (decision == null) {
+      frame.attribute(Attributes.APPROVAL_OUTCOME, "timed_out");
+      return Fallbacks.cutShort(
+          fallback,
+          blackboard,
+          frame,
+          new TimeoutException(
+              "no decision on approval '" + approvalKey + "' within " + Durations.human(timeout)));
+    }
+    return decided(approvalKey, proposed, decision, frame);
+  }
+
+  /**
+   * The decision, taken from the store at once or waited for until the timeout (null then); with
+   * suspension on, no decision suspends the run instead. With a journal this is the node's
+   * checkpoint: a resumed run replays the journaled decision without asking the store again.
+   */
+  private Decision awaitDecision(String approvalKey, Object proposed, Frame frame)
+      throws InterruptedException {
     Waiter waiter = new Waiter(frame, Decision.signalKey(approvalKey));
     try {
       waiter.subscribe();
       Decision decision = waiter.poll(0); // delivered before the node started, or on resume
-      if (decision == null) {
-        frame.waiting(approvalKey, proposed);
-        if (frame.suspendsOnApproval()) {
-          frame.attribute(Attributes.APPROVAL_OUTCOME, "suspended");
-          throw frame.suspend(new SuspendedException(frame.traceId(), approvalKey));
-        }
-        decision = waiter.await(System.nanoTime() + timeout.toNanos());
+      if (decision != null) {
+        return decision;
       }
-      if (decision == null) {
-        frame.attribute(Attributes.APPROVAL_OUTCOME, "timed_out");
-        return Fallbacks.cutShort(
-            fallback,
-            blackboard,
-            frame,
-            new TimeoutException(
-                "no decision on approval '" + approvalKey + "' within " + details().substring(6)));
+      frame.waiting(approvalKey, proposed);
+      if (frame.suspendsOnApproval()) {
+        frame.attribute(Attributes.APPROVAL_OUTCOME, "suspended");
+        throw frame.suspend(new SuspendedException(frame.runId(), approvalKey));
       }
-      return decided(approvalKey, proposed, decision, frame);
+      return waiter.await(System.nanoTime() + timeout.toNanos());
     } finally {
       waiter.close();
     }
   }
+
+  /** How a decision is journaled: its JSON, or {@code null} for no decision in time. */
+  private static final CheckpointCodec<Decision> DECISIONS =
+      new CheckpointCodec<>() {
+        @Override
+        public String encode(Decision value) {
+          return value == null ? "null" : value.toJson();
+        }
+
+        @Override
+        public Decision decode(String json) {
+          if ("null".equals(json)) {
+            return null;
+          }
+          return Decision.fromJson(json)
+              .orElseThrow(() -> new IllegalStateException("a journaled decision is unreadable"));
+        }
+      };
 
   private static Result decided(String key, Object proposed, Decision decision, Frame frame) {
     frame.attribute(Attributes.APPROVAL_OUTCOME, decision.approved() ? "approved" : "rejected");

@@ -293,6 +293,12 @@ public final class Frame {
     return run.options().signalStore();
   }
 
+  /** The run's id: its journal's run id when durable (kept across resumes), else its trace id. */
+  public String runId() {
+    Durable durable = run.durable();
+    return durable == null ? run.traceId() : durable.runId();
+  }
+
   /** Whether an Approval without a decision suspends the run rather than blocking. */
   public boolean suspendsOnApproval() {
     return run.options().suspendsOnApproval();
