@@ -72,17 +72,21 @@ public final class ApprovalSnippets {
   // end-snippet
   // spotless:on
 
-  /** A worker that suspends rather than waits, and a later run that takes the decision. */
+  /** A worker that suspends rather than waits, and the resume that takes the decision. */
   // spotless:off
   // snippet:approval-suspend
-  static Result publishOrSuspend(Post post, RunOptions options) {
+  static Result publishOrSuspend(Post post, RunOptions options) {   // options with a journal
     Result result = PUBLISH.run(post, options.suspendOnApproval());
     if (result.data() instanceof SuspendedException suspended) {
-      // Trace status WAITING; this process may exit. Once the decision is delivered,
-      // resuming (or re-running) the run takes it at once.
-      System.out.println("waiting for " + suspended.approvalKey());
+      // Trace status WAITING, journal open: this process may exit.
+      System.out.println("waiting for " + suspended.approvalKey() + " in run " + suspended.runId());
     }
     return result;
+  }
+
+  /** Later, in any process with the same journal and signal store, once someone decided. */
+  static Result continueRun(String runId, Post post, RunOptions options) {
+    return PUBLISH.resume(runId, post, options.suspendOnApproval());
   }
   // end-snippet
   // spotless:on

@@ -8,6 +8,7 @@ import dev.tasktree.Decision;
 import dev.tasktree.Result;
 import dev.tasktree.RunOptions;
 import dev.tasktree.SuspendedException;
+import dev.tasktree.store.FileJournal;
 import dev.tasktree.store.FileSignalStore;
 import dev.tasktree.store.InMemorySignalStore;
 import dev.tasktree.trace.Status;
@@ -65,13 +66,20 @@ class ApprovalSnippetsTest {
   }
 
   @Test
-  void aSuspendingWorkerStopsAtOnceAndALaterRunTakesTheDecision() {
+  void aSuspendingWorkerStopsAtOnceAndTheResumeTakesTheDecision(@TempDir Path dir)
+      throws Exception {
     InMemorySignalStore store = new InMemorySignalStore();
-    RunOptions options = RunOptions.defaults().withSignalStore(store);
-    Result first = ApprovalSnippets.publishOrSuspend(new ApprovalSnippets.Post("4"), options);
-    assertThat(first.data()).isInstanceOf(SuspendedException.class);
-    ApprovalSnippets.decide(store, "4", true);
-    assertThat(ApprovalSnippets.publishOrSuspend(new ApprovalSnippets.Post("4"), options))
-        .isEqualTo(Result.ok("Hello from 4"));
+    try (FileJournal journal = FileJournal.open(dir)) {
+      RunOptions options = RunOptions.defaults().withSignalStore(store).withJournal(journal);
+      ApprovalSnippets.Post post = new ApprovalSnippets.Post("4");
+      Result first = ApprovalSnippets.publishOrSuspend(post, options);
+      assertThat(first.data()).isInstanceOf(SuspendedException.class);
+      String runId = ((SuspendedException) first.data()).runId();
+      assertThat(journal.resumable()).containsExactly(runId);
+      ApprovalSnippets.decide(store, "4", true);
+      assertThat(ApprovalSnippets.continueRun(runId, new ApprovalSnippets.Post("4"), options))
+          .isEqualTo(Result.ok("Hello from 4"));
+      assertThat(journal.resumable()).isEmpty();
+    }
   }
 }
