@@ -76,6 +76,9 @@ final class TraceIndex implements AutoCloseable {
   private volatile long savedVersion = -1;
   private volatile long lastSaveNanos;
   private volatile boolean saveWarned;
+  private volatile int preloaded;
+  private final long startNanos = System.nanoTime();
+  private final ReentrantLock saveLock = new ReentrantLock();
 
   /** The persisted index is written at most this often (and when the server closes). */
   private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -195,8 +198,8 @@ final class TraceIndex implements AutoCloseable {
     startVersion.incrementAndGet();
     durationVersion.incrementAndGet();
     costVersion.incrementAndGet();
-    changeVersion.incrementAndGet();
-    LOG.debug("loaded {} entries from {}", persisted.size(), IndexFile.NAME);
+    savedVersion = changeVersion.incrementAndGet(); // the file holds what was just loaded
+    preloaded = persisted.size();
   }
 
   /** Saves the index soon when it changed, it is complete, and the last save is not too recent. */
@@ -227,12 +230,23 @@ final class TraceIndex implements AutoCloseable {
     if (!scanned || pending.get() > 0) {
       return; // saved when the queue is empty
     }
+    saveLock.lock(); // one save at a time: close() waits for one in progress
+    try {
+      saveLocked();
+    } finally {
+      saveLock.unlock();
+    }
+  }
+
+  private void saveLocked() {
     long version = changeVersion.get();
     if (version == savedVersion) {
       return;
     }
     try {
       IndexFile.save(dir, List.copyOf(entries.values()));
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      return; // closing: close() saves
     } catch (IOException | RuntimeException e) {
       if (!saveWarned) {
         saveWarned = true;
@@ -324,6 +338,7 @@ final class TraceIndex implements AutoCloseable {
       startWatching();
     }
     Set<String> seen = new HashSet<>();
+    List<Path> known = new ArrayList<>();
     List<String> toRead = new ArrayList<>();
     int ignoredNow = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -337,8 +352,9 @@ final class TraceIndex implements AutoCloseable {
           continue;
         }
         seen.add(id);
-        IndexEntry entry = entries.get(id);
-        if (entry == null || changed(entry, file) || stale(entry)) {
+        if (entries.containsKey(id)) {
+          known.add(file);
+        } else {
           toRead.add(id);
         }
       }
@@ -346,6 +362,17 @@ final class TraceIndex implements AutoCloseable {
       LOG.warn("cannot list {}: {}", dir, e.toString());
       return;
     }
+    // One stat per known file, on every core: the bulk of a restart with a persisted index.
+    toRead.addAll(
+        known.parallelStream()
+            .map(
+                file -> {
+                  String id = idOf(file.getFileName().toString());
+                  IndexEntry entry = entries.get(id);
+                  return entry == null || changed(entry, file) || stale(entry) ? id : null;
+                })
+            .filter(java.util.Objects::nonNull)
+            .toList());
     ignored.set(ignoredNow);
     for (String id : List.copyOf(entries.keySet())) {
       if (!seen.contains(id)) {
@@ -354,6 +381,15 @@ final class TraceIndex implements AutoCloseable {
     }
     toRead.sort(Comparator.reverseOrder()); // ids sort by time: newest first
     toRead.forEach(this::schedule);
+    if (!scanned) {
+      LOG.info(
+          "{}: {} trace files listed in {} ms; {} from the persisted index, {} to read",
+          dir,
+          seen.size(),
+          (System.nanoTime() - startNanos) / 1_000_000,
+          preloaded,
+          toRead.size());
+    }
     scanned = true;
     maybeSave();
   }
@@ -493,7 +529,7 @@ final class TraceIndex implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    save(); // a complete index is not lost with the process
+    save(); // a complete index is not lost with the process (waits for a save in progress)
     watchLock.lock();
     try {
       if (watch != null) {
