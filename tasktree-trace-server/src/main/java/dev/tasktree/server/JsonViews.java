@@ -46,6 +46,16 @@ final class JsonViews {
       g.writeNumberField("outputTokens", s.outputTokens());
       g.writeNumberField("costUsd", s.costUsd());
       g.writeNumberField("corruptLines", s.corruptLines());
+      g.writeArrayFieldStart("models");
+      for (String m : s.models()) {
+        g.writeString(m);
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("tags");
+      for (Map.Entry<String, String> t : s.tags().entrySet()) {
+        g.writeStringField(t.getKey(), t.getValue());
+      }
+      g.writeEndObject();
       g.writeBooleanField("unreadable", false);
     } else {
       g.writeNullField("name");

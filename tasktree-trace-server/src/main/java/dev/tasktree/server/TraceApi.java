@@ -8,9 +8,6 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -26,8 +23,6 @@ final class TraceApi {
   private static final Logger LOG = LoggerFactory.getLogger(TraceApi.class);
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
-  private static final Set<String> STATUSES =
-      Set.of("OK", "FAIL", "CANCELLED", "RUNNING", "INTERRUPTED", "UNREADABLE");
 
   private final TraceIndex index;
   private final TraceQuery query;
@@ -82,28 +77,11 @@ final class TraceApi {
     } else {
       throw ApiException.badRequest("order must be asc or desc");
     }
-    Set<String> statuses = new LinkedHashSet<>();
-    for (String value : ctx.queryParams("status")) {
-      for (String s : value.split(",")) {
-        String name = s.trim().toUpperCase(Locale.ROOT);
-        if (name.isEmpty()) {
-          continue;
-        }
-        if (!STATUSES.contains(name)) {
-          throw ApiException.badRequest("unknown status '" + s.trim() + "'");
-        }
-        statuses.add(name);
-      }
-    }
+    ListFilter filter = ListFilter.parse(ctx::queryParams, java.time.Clock.systemUTC());
     String cursor = ctx.queryParam("cursor");
     TraceQuery.Page page =
         query.page(
-            sort,
-            ascending,
-            limit,
-            cursor == null || cursor.isBlank() ? null : cursor,
-            ctx.queryParam("q"),
-            statuses);
+            sort, ascending, limit, cursor == null || cursor.isBlank() ? null : cursor, filter);
     json(
         ctx,
         g -> {

@@ -24,7 +24,10 @@ export async function getJson(url, signal) {
 
 export function listTraces(params, signal) {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  for (const [k, v] of Object.entries(params)) {
+    // An array is a repeated parameter (tag=a&tag=b).
+    for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined && one !== null && one !== '') q.append(k, one);
+  }
   return getJson(`/api/traces?${q}`, signal);
 }
 
