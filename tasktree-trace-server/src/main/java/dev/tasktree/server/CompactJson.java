@@ -34,7 +34,8 @@ final class CompactJson {
 
   private CompactJson() {}
 
-  static void trace(JsonGenerator g, IndexEntry entry, Trace trace, long offset, JsonNode shape)
+  static void trace(
+      JsonGenerator g, IndexEntry entry, Trace trace, long offset, TraceShape.Head head)
       throws IOException {
     long base = micros(trace.summary().start());
     Map<String, Integer> strings = new HashMap<>();
@@ -67,7 +68,8 @@ final class CompactJson {
     tree(g, trace.data());
     g.writeNumberField("offset", offset);
     g.writeFieldName("shape");
-    tree(g, shape);
+    tree(g, head.shape());
+    JsonViews.runAttributes(g, head);
     g.writeNumberField("baseUs", base);
     g.writeArrayFieldStart("spans");
     for (Span s : order) {

@@ -124,15 +124,15 @@ final class TraceApi {
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
     try (TraceLoader.Loaded loaded = loader.load(id)) {
-      var shape = TraceShape.read(index.file(id));
+      var head = TraceShape.head(index.file(id));
       boolean compact = "compact".equals(ctx.queryParam("form"));
       json(
           ctx,
           g -> {
             if (compact) {
-              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
             } else {
-              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
             }
           });
     }

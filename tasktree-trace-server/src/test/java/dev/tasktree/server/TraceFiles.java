@@ -54,6 +54,18 @@ final class TraceFiles {
     return id;
   }
 
+  /** Sets the run's attributes on the first line ({@code attrs}, as a run interceptor adds). */
+  TraceFiles runAttrs(Map<String, ?> attrs) {
+    try {
+      ObjectNode first = (ObjectNode) JSON.readTree(lines.getFirst());
+      first.set("attrs", JSON.valueToTree(attrs));
+      lines.set(0, first.toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return this;
+  }
+
   private String at(long ms) {
     return t0.plus(Duration.ofMillis(ms)).toString();
   }

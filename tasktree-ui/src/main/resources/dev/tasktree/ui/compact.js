@@ -29,5 +29,5 @@ export function expandCompact(body) {
       attributes: attrs || {},
     };
   }
-  return { id: body.id, summary: body.summary, data: body.data, offset: body.offset, shape: body.shape, spans };
+  return { id: body.id, summary: body.summary, data: body.data, offset: body.offset, shape: body.shape, attributes: body.attributes, spans };
 }
