@@ -159,7 +159,7 @@ final class HistoryCommands {
     Trace trace = loaded.trace();
     if (args.flag("--json")) {
       try (JsonGenerator g = generator(out)) {
-        JsonViews.trace(g, loaded.entry(), trace, loaded.offset(), TraceShape.read(files.file(id)));
+        JsonViews.trace(g, loaded.entry(), trace, loaded.offset(), TraceShape.head(files.file(id)));
       }
       out.println();
       return 0;

@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,15 +103,33 @@ final class TraceApi {
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
     try (TraceLoader.Loaded loaded = loader.load(id)) {
-      var shape = TraceShape.read(index.file(id));
+      var head = TraceShape.head(index.file(id));
       boolean compact = "compact".equals(ctx.queryParam("form"));
+      if (compact && loader.mayKeep(loaded)) {
+        byte[] bytes = loader.compact(loaded);
+        if (bytes == null) {
+          ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+          try (JsonGenerator g = JsonViews.JSON.getFactory().createGenerator(buffer)) {
+            CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
+          }
+          bytes = buffer.toByteArray();
+          loader.keepCompact(loaded, bytes);
+        }
+        // Not gzipped, like the streamed form: on loopback compressing megabytes costs more time
+        // than it saves.
+        ctx.disableCompression();
+        ctx.contentType("application/json");
+        ctx.header("Content-Length", Integer.toString(bytes.length));
+        ctx.outputStream().write(bytes);
+        return;
+      }
       json(
           ctx,
           g -> {
             if (compact) {
-              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
             } else {
-              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
             }
           });
     }

@@ -31,14 +31,25 @@ export function listTraces(params, signal) {
   return getJson(`/api/traces?${q}`, signal);
 }
 
+/** The response boot.js started fetching for this trace while the modules loaded, or null (once). */
+function earlyResponse(id) {
+  const early = window.__tasktreeEarlyTrace;
+  if (!early || early.id !== id) return null;
+  window.__tasktreeEarlyTrace = null;
+  return early.response.catch(() => null);
+}
+
 /**
  * One trace. Leaves performance marks (tt:fetch, tt:response, tt:parsed) so the time to open a big
  * trace can be split into network, JSON parsing and rendering.
  */
 export async function getTrace(id, signal) {
-  performance.mark('tt:fetch');
-  const res = await fetch(`/api/traces/${encodeURIComponent(id)}?form=compact`, { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal });
-  performance.mark('tt:response');
+  let res = await earlyResponse(id);
+  if (!res) {
+    performance.mark('tt:fetch');
+    res = await fetch(`/api/traces/${encodeURIComponent(id)}?form=compact`, { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal });
+    performance.mark('tt:response');
+  }
   let body = null;
   try {
     body = await res.json();
