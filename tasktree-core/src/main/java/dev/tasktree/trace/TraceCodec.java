@@ -35,12 +35,18 @@ final class TraceCodec {
 
   private TraceCodec() {}
 
+  /** Buffers kept for reuse: more than the cores that encode at once, few enough to not matter. */
+  private static final int POOLED_BUFFERS = 64;
+
   /**
    * Generators for {@link #line}: buffers come from a shared pool, not from thread locals, because
-   * lines are encoded on the run's threads and a Gather may run 100,000 virtual threads.
+   * lines are encoded on the run's threads and a Gather may run 100,000 virtual threads. A bounded
+   * pool (an array under a lock held for a few instructions), not the concurrent deque pool: with
+   * one thread taking and returning a buffer per line the deque's unlinked nodes made its {@code
+   * pollFirst} about a tenth of a traced run's time (JFR).
    */
   private static final JsonFactory LINES =
-      JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+      JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(POOLED_BUFFERS)).build();
 
   static {
     LINES.setCodec(TraceJson.MAPPER);
@@ -72,6 +78,20 @@ final class TraceCodec {
     return bytes.toByteArray();
   }
 
+  /**
+   * A JSON tree as the lines' generator writes it (surrogate pairs escaped, as in every line), for
+   * {@link EncodedShapes}: as text, which holds only ASCII escapes where UTF-8 would differ.
+   */
+  static String encodeTree(JsonNode tree) {
+    ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+    try (JsonGenerator generator = LINES.createGenerator(bytes)) {
+      generator.writeTree(tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a tree's shape", e);
+    }
+    return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+  }
+
   // Field names and fixed values, encoded once: every span writes them twice.
   private static final SerializedString V = new SerializedString("v");
   private static final SerializedString TYPE = new SerializedString("type");
@@ -95,6 +115,7 @@ final class TraceCodec {
   private static final SerializedString END = new SerializedString("end");
   private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
   private static final SerializedString TRACE_END = new SerializedString("trace_end");
+  private static final SerializedString SHAPE = new SerializedString("shape");
 
   /** Streams one event as a JSON object (no newline) to {@code out}. */
   static void write(TraceEvent event, JsonGenerator out) throws IOException {
@@ -109,8 +130,8 @@ final class TraceCodec {
         field(out, TIME, time(e.time()));
         writeMap(out, e.attributes());
         if (e.shape() != null) {
-          out.writeFieldName("shape");
-          out.writeTree(e.shape());
+          out.writeFieldName(SHAPE);
+          out.writeRawValue(EncodedShapes.encoded(e.shape()));
         }
       }
       case SpanStarted e -> {
@@ -285,14 +306,36 @@ final class TraceCodec {
    */
   static String time(Instant time) {
     long seconds = time.getEpochSecond();
+    SecondPrefix prefix = lastSecond;
+    if (prefix == null || prefix.epochSecond != seconds) {
+      char[] chars = secondPrefix(seconds);
+      if (chars == null) {
+        return TIME_FORMAT.format(time);
+      }
+      prefix = new SecondPrefix(seconds, chars);
+      lastSecond = prefix; // racy but safe: each holder is immutable and complete
+    }
+    char[] out = java.util.Arrays.copyOf(prefix.chars, 27);
+    digits(out, 20, time.getNano() / 1_000, 6);
+    out[26] = 'Z';
+    return new String(out);
+  }
+
+  /** {@code yyyy-MM-ddTHH:mm:ss.} of one second: runs write many events within each second. */
+  private record SecondPrefix(long epochSecond, char[] chars) {}
+
+  private static volatile SecondPrefix lastSecond;
+
+  /** The first 20 chars of {@link #time} for this second, or null outside years 0–9999. */
+  private static char[] secondPrefix(long seconds) {
     long day = Math.floorDiv(seconds, 86_400);
     int secondOfDay = (int) Math.floorMod(seconds, 86_400);
     java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
     int year = date.getYear();
     if (year < 0 || year > 9999) {
-      return TIME_FORMAT.format(time);
+      return null;
     }
-    char[] out = new char[27];
+    char[] out = new char[20];
     digits(out, 0, year, 4);
     out[4] = '-';
     digits(out, 5, date.getMonthValue(), 2);
@@ -305,9 +348,7 @@ final class TraceCodec {
     out[16] = ':';
     digits(out, 17, secondOfDay % 60, 2);
     out[19] = '.';
-    digits(out, 20, time.getNano() / 1_000, 6);
-    out[26] = 'Z';
-    return new String(out);
+    return out;
   }
 
   /** The inverse of {@link #time}, by hand for its exact shape; anything else via the JDK. */
