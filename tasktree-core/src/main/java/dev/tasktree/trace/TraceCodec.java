@@ -68,14 +68,15 @@ final class TraceCodec {
 
   /** One event as a UTF-8 line, newline included, whatever its length. */
   static byte[] encodeLine(TraceEvent event) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
-    try (JsonGenerator generator = LINES.createGenerator(bytes)) {
-      write(event, generator);
+    try {
+      LineEncoder encoder = LineEncoder.acquire(LINES);
+      write(event, encoder.generator, encoder.time);
+      byte[] line = encoder.takeLine();
+      LineEncoder.release(encoder); // only after a complete line: a failed one is dropped
+      return line;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode trace event", e);
     }
-    bytes.write('\n');
-    return bytes.toByteArray();
   }
 
   /**
@@ -117,8 +118,11 @@ final class TraceCodec {
   private static final SerializedString TRACE_END = new SerializedString("trace_end");
   private static final SerializedString SHAPE = new SerializedString("shape");
 
-  /** Streams one event as a JSON object (no newline) to {@code out}. */
-  static void write(TraceEvent event, JsonGenerator out) throws IOException {
+  /**
+   * Streams one event as a JSON object (no newline) to {@code out}; {@code scratch} holds 27 chars
+   * for timestamps.
+   */
+  static void write(TraceEvent event, JsonGenerator out, char[] scratch) throws IOException {
     out.writeStartObject();
     switch (event) {
       case TraceStarted e -> {
@@ -127,7 +131,7 @@ final class TraceCodec {
         field(out, TYPE, TRACE);
         field(out, ID, e.traceId());
         field(out, NAME, e.name());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         writeMap(out, e.attributes());
         if (e.shape() != null) {
           out.writeFieldName(SHAPE);
@@ -141,19 +145,19 @@ final class TraceCodec {
         field(out, NAME, e.name());
         field(out, KIND, e.kind());
         field(out, PATH, e.path());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
       }
       case SpanLogged e -> {
         field(out, TYPE, LOG);
         field(out, SPAN, e.spanId());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         field(out, LEVEL, e.level().name());
         field(out, MESSAGE, e.message());
       }
       case SpanEnded e -> {
         field(out, TYPE, END);
         field(out, SPAN, e.spanId());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         field(out, STATUS, e.status().name());
         writeData(out, e.data());
         if (e.error() != null) {
@@ -168,11 +172,11 @@ final class TraceCodec {
       }
       case Heartbeat e -> {
         field(out, TYPE, HEARTBEAT);
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
       }
       case TraceEnded e -> {
         field(out, TYPE, TRACE_END);
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         field(out, STATUS, e.status().name());
         writeData(out, e.data());
       }
@@ -305,20 +309,36 @@ final class TraceCodec {
    * {@code 2026-11-22T00:48:12.031148Z}: always six fractional digits, written by hand (hot path).
    */
   static String time(Instant time) {
+    char[] out = new char[27];
+    return timeChars(time, out) ? new String(out) : TIME_FORMAT.format(time);
+  }
+
+  /** The {@code time} field, its chars written to {@code scratch} first (no String per event). */
+  private static void time(JsonGenerator out, Instant time, char[] scratch) throws IOException {
+    out.writeFieldName(TIME);
+    if (timeChars(time, scratch)) {
+      out.writeString(scratch, 0, 27);
+    } else {
+      out.writeString(TIME_FORMAT.format(time));
+    }
+  }
+
+  /** Writes {@link #time}'s 27 chars to {@code out}; false outside years 0–9999. */
+  private static boolean timeChars(Instant time, char[] out) {
     long seconds = time.getEpochSecond();
     SecondPrefix prefix = lastSecond;
     if (prefix == null || prefix.epochSecond != seconds) {
       char[] chars = secondPrefix(seconds);
       if (chars == null) {
-        return TIME_FORMAT.format(time);
+        return false;
       }
       prefix = new SecondPrefix(seconds, chars);
       lastSecond = prefix; // racy but safe: each holder is immutable and complete
     }
-    char[] out = java.util.Arrays.copyOf(prefix.chars, 27);
+    System.arraycopy(prefix.chars, 0, out, 0, 20);
     digits(out, 20, time.getNano() / 1_000, 6);
     out[26] = 'Z';
-    return new String(out);
+    return true;
   }
 
   /** {@code yyyy-MM-ddTHH:mm:ss.} of one second: runs write many events within each second. */
