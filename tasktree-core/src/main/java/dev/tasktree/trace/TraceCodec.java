@@ -324,7 +324,7 @@ final class TraceCodec {
   }
 
   /** Writes {@link #time}'s 27 chars to {@code out}; false outside years 0–9999. */
-  private static boolean timeChars(Instant time, char[] out) {
+  static boolean timeChars(Instant time, char[] out) {
     long seconds = time.getEpochSecond();
     SecondPrefix prefix = lastSecond;
     if (prefix == null || prefix.epochSecond != seconds) {
