@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tasktree.spi.CheckpointCodec;
 import dev.tasktree.store.Checkpoint;
+import dev.tasktree.store.DyingJournal;
 import dev.tasktree.store.FileJournal;
-import dev.tasktree.store.Journal;
-import dev.tasktree.store.JournalHeader;
-import dev.tasktree.store.JournalRecord;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.InMemoryTraceSink;
 import dev.tasktree.trace.Span;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,47 +56,6 @@ class DurableRunTest {
     return executions.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
   }
 
-  /** Keeps the first {@code keep} checkpoints; then behaves as if the process had died. */
-  private static final class DiesAfter implements Journal {
-    private final Journal real;
-    private final AtomicInteger left;
-
-    DiesAfter(Journal real, int keep) {
-      this.real = real;
-      this.left = new AtomicInteger(keep);
-    }
-
-    @Override
-    public void begin(JournalHeader header) {
-      real.begin(header);
-    }
-
-    @Override
-    public void append(String runId, Checkpoint checkpoint) {
-      if (left.getAndDecrement() > 0) {
-        real.append(runId, checkpoint);
-      }
-    }
-
-    @Override
-    public Optional<JournalRecord> read(String runId) {
-      return real.read(runId);
-    }
-
-    @Override
-    public void end(String runId, String status) {}
-
-    @Override
-    public List<String> resumable() {
-      return real.resumable();
-    }
-
-    @Override
-    public void delete(String runId) {
-      real.delete(runId);
-    }
-  }
-
   private String onlyResumable() {
     List<String> runs = journal.resumable();
     assertThat(runs).hasSize(1);
@@ -134,7 +90,8 @@ class DurableRunTest {
   void aResumedRunReplaysJournaledCheckpointsAndRunsTheRest() {
     Tree<Board> tree = threeSteps();
     Board first = new Board();
-    Result crashed = tree.run(first, RunOptions.defaults().withJournal(new DiesAfter(journal, 2)));
+    Result crashed =
+        tree.run(first, RunOptions.defaults().withJournal(new DyingJournal(journal, 2)));
     assertThat(crashed.isOk()).isTrue();
     String runId = onlyResumable();
 
@@ -163,9 +120,10 @@ class DurableRunTest {
   @Test
   void aRunKilledDuringItsResumeResumesAgainFromWhereTheResumeGot() {
     Tree<Board> tree = threeSteps();
-    tree.run(new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 1)));
+    tree.run(new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 1)));
     String runId = onlyResumable();
-    tree.resume(runId, new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 1)));
+    tree.resume(
+        runId, new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 1)));
     assertThat(onlyResumable()).isEqualTo(runId);
     Board last = new Board();
     Result result = tree.resume(runId, last, RunOptions.defaults().withJournal(journal));
@@ -191,7 +149,7 @@ class DurableRunTest {
                 })
         .build();
     // spotless:on
-    tree.run(new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 2)));
+    tree.run(new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 2)));
     String runId = onlyResumable();
 
     InMemoryTraceSink sink = new InMemoryTraceSink();
@@ -221,7 +179,7 @@ class DurableRunTest {
                   throw new IOException("disk gone");
                 })
             .build();
-    tree.run(new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 1)));
+    tree.run(new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 1)));
     Result result =
         tree.resume(onlyResumable(), new Board(), RunOptions.defaults().withJournal(journal));
     assertThat(result.isOk()).isFalse();
@@ -250,7 +208,7 @@ class DurableRunTest {
         .build();
     // spotless:on
     Board first = new Board();
-    tree.run(first, RunOptions.defaults().withJournal(new DiesAfter(journal, 3)));
+    tree.run(first, RunOptions.defaults().withJournal(new DyingJournal(journal, 3)));
     Board resumed = new Board();
     Result result =
         tree.resume(onlyResumable(), resumed, RunOptions.defaults().withJournal(journal));
@@ -277,7 +235,7 @@ class DurableRunTest {
             .gather(b -> List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), perItem, 3)
             .build();
     Result first =
-        tree.run(new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 4)));
+        tree.run(new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 4)));
     String runId = onlyResumable();
     List<String> journaledItems = new ArrayList<>();
     for (Checkpoint c : journal.read(runId).orElseThrow().checkpoints()) {
@@ -317,7 +275,7 @@ class DurableRunTest {
                     ctx.checkpoint("fetch a", codec, () -> execute("a") * 100)
                         + ctx.checkpoint("fetch b", codec, () -> execute("b") * 1000))
             .build();
-    tree.run(new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 1)));
+    tree.run(new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 1)));
     Result result =
         tree.resume(onlyResumable(), new Board(), RunOptions.defaults().withJournal(journal));
     assertThat(result.data()).isEqualTo(100 + 2000);
@@ -326,7 +284,7 @@ class DurableRunTest {
 
   @Test
   void aChangedTreeIsRefusedNamingTheFirstDifferingNode() {
-    threeSteps().run(new Board(), RunOptions.defaults().withJournal(new DiesAfter(journal, 1)));
+    threeSteps().run(new Board(), RunOptions.defaults().withJournal(new DyingJournal(journal, 1)));
     String runId = onlyResumable();
     // spotless:off
     Tree<Board> changed = Tree.<Board>named("Steps")
