@@ -42,6 +42,7 @@ public final class BenchMain {
     run("LLM node", LlmFigures::run, report, quick);
     run("Redis", RedisFigures::run, report, quick);
     run("fleet resilience", ResilienceFigures::run, report, quick);
+    run("durable runs", DurableFigures::run, report, quick);
     run("durable runs, Redis journal", DurableRedisFigures::run, report, quick);
     System.out.println();
     System.out.printf(
