@@ -49,6 +49,10 @@ final class Examples {
               "crashed-run",
               "a durable run dies after 3 of 6 LLM calls; resume replays them and calls the rest",
               CrashedRun::run));
+  // HOOK (issue 16): the approval example ("approval-granted": a run WAITING on an Approval node,
+  // granted from the trace UI's Approve control, then finishing) goes here once the Approval node
+  // of branch durable-approval is on main. It was not on main by 08:00 on 2026-12-03, so this
+  // catalogue has no approval example yet; DemoTest counts the examples from this list.
 
   /** The example named {@code name}, or null. */
   static Example named(String name) {
