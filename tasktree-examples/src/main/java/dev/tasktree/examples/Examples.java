@@ -51,7 +51,7 @@ final class Examples {
               CrashedRun::run));
   // HOOK (issue 16): the approval example ("approval-granted": a run WAITING on an Approval node,
   // granted from the trace UI's Approve control, then finishing) goes here once the Approval node
-  // of branch durable-approval is on main. It was not on main by 08:00 on 2026-12-03, so this
+  // of branch durable-approval is on main; it was not when this was written (07:46 UTC), so this
   // catalogue has no approval example yet; DemoTest counts the examples from this list.
 
   /** The example named {@code name}, or null. */
