@@ -49,6 +49,7 @@ final class Examples {
               "crashed-run",
               "a durable run dies after 3 of 6 LLM calls; resume replays them and calls the rest",
               CrashedRun::run));
+
   // HOOK (issue 16): the approval example ("approval-granted": a run WAITING on an Approval node,
   // granted from the trace UI's Approve control, then finishing) goes here once the Approval node
   // of branch durable-approval is on main; it was not when this was written (07:46 UTC), so this
