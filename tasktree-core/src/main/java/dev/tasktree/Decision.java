@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * A person's decision on an approval: approve or reject, with an optional comment and an optional
  * edited value that replaces what was put up for approval. Decisions travel through the {@link
- * dev.tasktree.store.SignalStore}: {@link #deliver} raises a signal under {@link #signalKey} whose
+ * dev.tasktree.store.SignalStore}: {@code deliver} raises a signal under {@link #signalKey} whose
  * reason is the decision as JSON, so code in the same process, another process (Redis) and the
  * trace server (a file in the trace dir, or Redis) all deliver it the same way.
  *

@@ -148,6 +148,42 @@ class ShapeTest {
     assertThat(trace.shape()).isEqualTo(tree.shape());
   }
 
+  /**
+   * The encoded shape is cached per shape instance: with more trees than the cache has slots (so
+   * some share a slot) and runs interleaved, every trace still carries its own tree's shape.
+   */
+  @Test
+  void everyTraceCarriesItsOwnTreesShapeWhenManyTreesTakeTurns() throws Exception {
+    List<Tree<Board>> trees = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      TreeBuilder<Board> b = Tree.<Board>named("T" + i).sequence();
+      for (int leaf = 0; leaf <= i % 7; leaf++) {
+        b.call(x -> "v");
+      }
+      trees.add(b.end().build());
+    }
+    try (JsonlTraceWriter writer =
+        JsonlTraceWriter.open(dir, Duration.ofMillis(10), Duration.ofSeconds(2))) {
+      RunOptions traced = RunOptions.defaults().withTraceSink(writer);
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < trees.size(); i++) {
+          trees.get((i * 37 + round) % trees.size()).run(new Board(), traced);
+        }
+      }
+      assertThat(writer.flush(Duration.ofSeconds(30))).isTrue();
+    }
+    List<Path> files;
+    try (var list = Files.list(dir)) {
+      files = list.filter(p -> p.toString().endsWith(".jsonl")).toList();
+    }
+    assertThat(files).hasSize(200);
+    for (Path file : files) {
+      JsonNode first = TraceJson.newMapper().readTree(Files.readAllLines(file).getFirst());
+      int i = Integer.parseInt(first.path("name").asText().substring(1));
+      assertThat(first.path("shape")).as(file.toString()).isEqualTo(trees.get(i).shape().toJson());
+    }
+  }
+
   @Test
   void theReaderStillReadsVersionOneTracesWithoutAShape() throws Exception {
     String v1 =

@@ -38,9 +38,11 @@ public final class BenchMain {
     run("fan-out", BenchMain::fanOut, report, quick);
     run("trace write throughput", BenchMain::traceThroughput, report, quick);
     run("trace server", ServerFigures::run, report, quick);
+    run("UI (headless Chromium)", UiFigures::run, report, quick);
     run("LLM node", LlmFigures::run, report, quick);
     run("Redis", RedisFigures::run, report, quick);
     run("fleet resilience", ResilienceFigures::run, report, quick);
+    run("durable runs", DurableFigures::run, report, quick);
     run("durable runs, Redis journal", DurableRedisFigures::run, report, quick);
     System.out.println();
     System.out.printf(

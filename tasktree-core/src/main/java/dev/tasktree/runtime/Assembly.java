@@ -137,7 +137,7 @@ public final class Assembly<B> {
       return null;
     }
     Step<B> compiled = compile(root.children.getFirst(), treeName);
-    refusedWrites(compiled, null, all);
+    refusedWrites(compiled, treeName + " > " + compiled.segment(), null, null, all);
     problemsOut.addAll(all);
     return all.isEmpty() ? compiled : null;
   }
@@ -146,22 +146,25 @@ public final class Assembly<B> {
    * Reports every blackboard-writing node below a node that refuses them (a Checkpoint), subtrees
    * and Gather item trees included.
    */
-  private static void refusedWrites(Step<?> step, Step<?> refuser, List<String> problems) {
+  private static void refusedWrites(
+      Step<?> step, String path, Step<?> refuser, String refuserPath, List<String> problems) {
     if (refuser != null && step.writesBlackboard()) {
       problems.add(
-          step.path()
+          path
               + ": "
               + step.kind()
               + " writes the blackboard inside "
               + refuser.kind()
               + " '"
-              + refuser.path()
+              + refuserPath
               + "', whose subtree is not run again on resume, so the write would be lost; write"
               + " the checkpoint's result after it (writeBlackboard takes the previous result)");
     }
-    Step<?> inner = refuser == null && step.refusesBlackboardWrites() ? step : refuser;
+    boolean refuses = refuser == null && step.refusesBlackboardWrites();
+    Step<?> inner = refuses ? step : refuser;
+    String innerPath = refuses ? path : refuserPath;
     for (Step<?> child : step.children()) {
-      refusedWrites(child, inner, problems);
+      refusedWrites(child, path + " > " + child.segment(), inner, innerPath, problems);
     }
   }
 

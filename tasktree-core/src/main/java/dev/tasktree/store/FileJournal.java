@@ -143,8 +143,10 @@ public final class FileJournal implements Journal, AutoCloseable {
       try (FileChannel channel =
           FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(channel, bytes);
-        channel.force(true);
-        forceDirectory();
+        if (sync != Sync.NONE) { // the header and the file's directory entry
+          channel.force(true);
+          forceDirectory();
+        }
         return;
       } catch (FileAlreadyExistsException e) {
         // another begin won the race: the run exists, go on as for a resume

@@ -32,6 +32,9 @@ final class SummaryLine {
   /** How much of a file's head and tail {@link #read} looks at. */
   private static final int WINDOW = 1 << 16;
 
+  /** How far the head is read when its attributes are longer than {@link #WINDOW}. */
+  private static final int HEAD_WINDOW = 1 << 20;
+
   private static final JsonFactory FACTORY = TraceJson.MAPPER.getFactory();
 
   private SummaryLine() {}
@@ -48,6 +51,7 @@ final class SummaryLine {
     private final LongAdder inputTokens = new LongAdder();
     private final LongAdder outputTokens = new LongAdder();
     private final DoubleAdder cost = new DoubleAdder();
+    private final java.util.Set<String> models = new java.util.concurrent.ConcurrentSkipListSet<>();
     private volatile TraceEnded end;
 
     void spanStarted() {
@@ -63,6 +67,7 @@ final class SummaryLine {
         inputTokens.add(number(a, Attributes.INPUT_TOKENS).asLong(0));
         outputTokens.add(number(a, Attributes.OUTPUT_TOKENS).asLong(0));
         cost.add(number(a, Attributes.COST_USD).asDouble(0));
+        SummaryFacets.addModels(models, a);
       }
     }
 
@@ -91,6 +96,12 @@ final class SummaryLine {
       s.append(",\"output_tokens\":").append(outputTokens.sum());
       double c = cost.sum();
       s.append(",\"cost_usd\":").append(Double.isFinite(c) ? Double.toString(c) : "0");
+      s.append(",\"models\":");
+      try {
+        s.append(TraceJson.MAPPER.writeValueAsString(SummaryFacets.models(models)));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        s.append("[]"); // a list of strings always serialises
+      }
       s.append(",\"offset\":").append(offset);
       return s.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -118,7 +129,11 @@ final class SummaryLine {
       // A small file (the usual trace) is read once; a big one at its head and its tail.
       byte[] head = bytes(channel, 0, (int) Math.min(size, WINDOW));
       Head h = head(head);
-      if (h == null) {
+      if (h == CUT && size > WINDOW) {
+        // A first line whose attributes outgrow the window (rare): look a little further.
+        h = head(bytes(channel, 0, (int) Math.min(size, HEAD_WINDOW)));
+      }
+      if (h == null || h == CUT) {
         return Optional.empty();
       }
       int tailLength = (int) Math.min(size, WINDOW);
@@ -142,6 +157,9 @@ final class SummaryLine {
       if (t == null || t.offset != size - (length + 1)) {
         return Optional.empty(); // lines were added, removed or cut after the writer finished
       }
+      if (t.models == null) {
+        return Optional.empty(); // an older writer's summary: the full read finds the models
+      }
       return Optional.of(
           new TraceSummary(
               h.id,
@@ -154,7 +172,9 @@ final class SummaryLine {
               t.inputTokens,
               t.outputTokens,
               t.cost,
-              0));
+              0,
+              t.models,
+              SummaryFacets.tags(h.attributes)));
     } catch (RuntimeException e) {
       return Optional.empty(); // a damaged head or tail: the full read says what is wrong
     }
@@ -172,7 +192,10 @@ final class SummaryLine {
         : java.util.Arrays.copyOf(buffer.array(), buffer.position());
   }
 
-  private record Head(String id, String name, Instant start) {}
+  private record Head(String id, String name, Instant start, Map<String, JsonNode> attributes) {}
+
+  /** A head whose fields did not all fit the bytes read. */
+  private static final Head CUT = new Head(null, null, null, Map.of());
 
   private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
 
@@ -198,6 +221,7 @@ final class SummaryLine {
     long outputTokens;
     double cost;
     long offset = -1;
+    java.util.List<String> models;
   }
 
   /** The summary line's fields, read with a streaming parser; null when it is not one. */
@@ -219,6 +243,7 @@ final class SummaryLine {
           case "output_tokens" -> t.outputTokens = p.getLongValue();
           case "cost_usd" -> t.cost = p.getDoubleValue();
           case "offset" -> t.offset = p.getLongValue();
+          case "models" -> t.models = models(p, value);
           default -> {
             if (value.isStructStart()) {
               p.skipChildren();
@@ -232,6 +257,28 @@ final class SummaryLine {
     return t.end == null || t.status == null ? null : t;
   }
 
+  /** The summary's model list; null when it is not a list of strings. */
+  private static java.util.List<String> models(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      if (value.isStructStart()) {
+        p.skipChildren();
+      }
+      return null;
+    }
+    java.util.List<String> models = new java.util.ArrayList<>();
+    for (JsonToken t; (t = p.nextToken()) != JsonToken.END_ARRAY; ) {
+      if (t != JsonToken.VALUE_STRING) {
+        return null;
+      }
+      SummaryFacets.addModels(
+          models,
+          Map.of(
+              Attributes.REQUEST_MODEL,
+              com.fasterxml.jackson.databind.node.TextNode.valueOf(p.getText())));
+    }
+    return SummaryFacets.models(models);
+  }
+
   /**
    * The id, name and start of the first line, read with a streaming parser: they come first, so a
    * first line longer than the window (a big shape) is not needed in full.
@@ -242,14 +289,28 @@ final class SummaryLine {
     String name = null;
     String time = null;
     int version = 0;
+    Map<String, JsonNode> attributes = Map.of();
     try (JsonParser p = FACTORY.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
+        if (field.equals("shape")) {
+          break; // the writer puts the shape last: everything needed came before it
+        }
         JsonToken value = p.nextToken();
         switch (field) {
+          case "attrs" -> {
+            if (value == JsonToken.START_OBJECT) {
+              Map<String, JsonNode> read = new java.util.LinkedHashMap<>();
+              JsonNode tree = p.readValueAsTree();
+              tree.properties().forEach(e -> read.put(e.getKey(), e.getValue()));
+              attributes = read;
+            } else if (value.isStructStart()) {
+              p.skipChildren();
+            }
+          }
           case "v" -> version = p.getIntValue();
           case "type" -> type = p.getText();
           case "id" -> id = p.getText();
@@ -261,16 +322,15 @@ final class SummaryLine {
             }
           }
         }
-        if (type != null && id != null && name != null && time != null && version > 0) {
-          break;
-        }
       }
+    } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+      return CUT; // the window ends before the fields: a longer look, or the full read, decides
     } catch (IOException e) {
-      return null; // not JSON, or the window ends before the fields: the full read decides
+      return null; // not JSON: the full read decides
     }
     if (!"trace".equals(type) || version < 1 || version > TraceCodec.VERSION || id == null) {
       return null;
     }
-    return new Head(id, name, TraceCodec.parseTime(time));
+    return new Head(id, name, TraceCodec.parseTime(time), attributes);
   }
 }

@@ -121,7 +121,9 @@ final class TraceAssembler {
             totals.inputTokens,
             totals.outputTokens,
             totals.cost,
-            corruptLines);
+            corruptLines,
+            SummaryFacets.models(totals.models),
+            SummaryFacets.tags(started.attributes()));
     return new Trace(
         summary,
         ended == null ? NullNode.getInstance() : ended.data(),
@@ -148,6 +150,7 @@ final class TraceAssembler {
     long outputTokens;
     double cost;
     int waiting;
+    final java.util.Set<String> models = new java.util.HashSet<>();
   }
 
   private static final class Building {
@@ -190,6 +193,7 @@ final class TraceAssembler {
           attributes.getOrDefault(Attributes.OUTPUT_TOKENS, NullNode.getInstance()).asLong(0);
       totals.cost +=
           attributes.getOrDefault(Attributes.COST_USD, NullNode.getInstance()).asDouble(0);
+      SummaryFacets.addModels(totals.models, attributes);
       return new Span(
           start.spanId(),
           start.parentId(),

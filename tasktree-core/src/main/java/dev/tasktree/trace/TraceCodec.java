@@ -36,12 +36,18 @@ final class TraceCodec {
 
   private TraceCodec() {}
 
+  /** Buffers kept for reuse: more than the cores that encode at once, few enough to not matter. */
+  private static final int POOLED_BUFFERS = 64;
+
   /**
    * Generators for {@link #line}: buffers come from a shared pool, not from thread locals, because
-   * lines are encoded on the run's threads and a Gather may run 100,000 virtual threads.
+   * lines are encoded on the run's threads and a Gather may run 100,000 virtual threads. A bounded
+   * pool (an array under a lock held for a few instructions), not the concurrent deque pool: with
+   * one thread taking and returning a buffer per line the deque's unlinked nodes made its {@code
+   * pollFirst} about a tenth of a traced run's time (JFR).
    */
   private static final JsonFactory LINES =
-      JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+      JsonFactory.builder().recyclerPool(JsonRecyclerPools.newBoundedPool(POOLED_BUFFERS)).build();
 
   static {
     LINES.setCodec(TraceJson.MAPPER);
@@ -63,14 +69,29 @@ final class TraceCodec {
 
   /** One event as a UTF-8 line, newline included, whatever its length. */
   static byte[] encodeLine(TraceEvent event) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
-    try (JsonGenerator generator = LINES.createGenerator(bytes)) {
-      write(event, generator);
+    try {
+      LineEncoder encoder = LineEncoder.acquire(LINES);
+      write(event, encoder.generator, encoder.time);
+      byte[] line = encoder.takeLine();
+      LineEncoder.release(encoder); // only after a complete line: a failed one is dropped
+      return line;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode trace event", e);
     }
-    bytes.write('\n');
-    return bytes.toByteArray();
+  }
+
+  /**
+   * A JSON tree as the lines' generator writes it (surrogate pairs escaped, as in every line), for
+   * {@link EncodedShapes}: as text, which holds only ASCII escapes where UTF-8 would differ.
+   */
+  static String encodeTree(JsonNode tree) {
+    ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+    try (JsonGenerator generator = LINES.createGenerator(bytes)) {
+      generator.writeTree(tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a tree's shape", e);
+    }
+    return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
   }
 
   // Field names and fixed values, encoded once: every span writes them twice.
@@ -98,9 +119,13 @@ final class TraceCodec {
   private static final SerializedString KEY = new SerializedString("key");
   private static final SerializedString HEARTBEAT = new SerializedString("heartbeat");
   private static final SerializedString TRACE_END = new SerializedString("trace_end");
+  private static final SerializedString SHAPE = new SerializedString("shape");
 
-  /** Streams one event as a JSON object (no newline) to {@code out}. */
-  static void write(TraceEvent event, JsonGenerator out) throws IOException {
+  /**
+   * Streams one event as a JSON object (no newline) to {@code out}; {@code scratch} holds 27 chars
+   * for timestamps.
+   */
+  static void write(TraceEvent event, JsonGenerator out, char[] scratch) throws IOException {
     out.writeStartObject();
     switch (event) {
       case TraceStarted e -> {
@@ -109,11 +134,11 @@ final class TraceCodec {
         field(out, TYPE, TRACE);
         field(out, ID, e.traceId());
         field(out, NAME, e.name());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         writeMap(out, e.attributes());
         if (e.shape() != null) {
-          out.writeFieldName("shape");
-          out.writeTree(e.shape());
+          out.writeFieldName(SHAPE);
+          out.writeRawValue(EncodedShapes.encoded(e.shape()));
         }
       }
       case SpanStarted e -> {
@@ -123,12 +148,12 @@ final class TraceCodec {
         field(out, NAME, e.name());
         field(out, KIND, e.kind());
         field(out, PATH, e.path());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
       }
       case SpanLogged e -> {
         field(out, TYPE, LOG);
         field(out, SPAN, e.spanId());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         field(out, LEVEL, e.level().name());
         field(out, MESSAGE, e.message());
       }
@@ -142,7 +167,7 @@ final class TraceCodec {
       case SpanEnded e -> {
         field(out, TYPE, END);
         field(out, SPAN, e.spanId());
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         field(out, STATUS, e.status().name());
         writeData(out, e.data());
         if (e.error() != null) {
@@ -157,11 +182,11 @@ final class TraceCodec {
       }
       case Heartbeat e -> {
         field(out, TYPE, HEARTBEAT);
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
       }
       case TraceEnded e -> {
         field(out, TYPE, TRACE_END);
-        field(out, TIME, time(e.time()));
+        time(out, e.time(), scratch);
         field(out, STATUS, e.status().name());
         writeData(out, e.data());
       }
@@ -301,15 +326,53 @@ final class TraceCodec {
    * {@code 2026-11-22T00:48:12.031148Z}: always six fractional digits, written by hand (hot path).
    */
   static String time(Instant time) {
+    char[] out = new char[27];
+    return timeChars(time, out) ? new String(out) : TIME_FORMAT.format(time);
+  }
+
+  /** The {@code time} field, its chars written to {@code scratch} first (no String per event). */
+  private static void time(JsonGenerator out, Instant time, char[] scratch) throws IOException {
+    out.writeFieldName(TIME);
+    if (timeChars(time, scratch)) {
+      out.writeString(scratch, 0, 27);
+    } else {
+      out.writeString(TIME_FORMAT.format(time));
+    }
+  }
+
+  /** Writes {@link #time}'s 27 chars to {@code out}; false outside years 0–9999. */
+  static boolean timeChars(Instant time, char[] out) {
     long seconds = time.getEpochSecond();
+    SecondPrefix prefix = lastSecond;
+    if (prefix == null || prefix.epochSecond != seconds) {
+      char[] chars = secondPrefix(seconds);
+      if (chars == null) {
+        return false;
+      }
+      prefix = new SecondPrefix(seconds, chars);
+      lastSecond = prefix; // racy but safe: each holder is immutable and complete
+    }
+    System.arraycopy(prefix.chars, 0, out, 0, 20);
+    digits(out, 20, time.getNano() / 1_000, 6);
+    out[26] = 'Z';
+    return true;
+  }
+
+  /** {@code yyyy-MM-ddTHH:mm:ss.} of one second: runs write many events within each second. */
+  private record SecondPrefix(long epochSecond, char[] chars) {}
+
+  private static volatile SecondPrefix lastSecond;
+
+  /** The first 20 chars of {@link #time} for this second, or null outside years 0–9999. */
+  private static char[] secondPrefix(long seconds) {
     long day = Math.floorDiv(seconds, 86_400);
     int secondOfDay = (int) Math.floorMod(seconds, 86_400);
     java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
     int year = date.getYear();
     if (year < 0 || year > 9999) {
-      return TIME_FORMAT.format(time);
+      return null;
     }
-    char[] out = new char[27];
+    char[] out = new char[20];
     digits(out, 0, year, 4);
     out[4] = '-';
     digits(out, 5, date.getMonthValue(), 2);
@@ -322,9 +385,7 @@ final class TraceCodec {
     out[16] = ':';
     digits(out, 17, secondOfDay % 60, 2);
     out[19] = '.';
-    digits(out, 20, time.getNano() / 1_000, 6);
-    out[26] = 'Z';
-    return new String(out);
+    return out;
   }
 
   /** The inverse of {@link #time}, by hand for its exact shape; anything else via the JDK. */

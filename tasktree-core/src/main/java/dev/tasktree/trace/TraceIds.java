@@ -23,9 +23,33 @@ public final class TraceIds {
 
   /** A new id for a run of the named tree that starts at {@code start}. */
   public static String create(String treeName, Instant start) {
-    byte[] random = new byte[4];
-    ThreadLocalRandom.current().nextBytes(random);
-    return STAMP.format(start) + "-" + slug(treeName) + "-" + HexFormat.of().formatHex(random);
+    return stamp(start)
+        + "-"
+        + slug(treeName)
+        + "-"
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  }
+
+  /**
+   * {@code yyyyMMdd'T'HHmmssSSSSSS'Z'}, from the trace lines' hand-written time (every run makes an
+   * id, traced or not, and the JDK formatter cost microseconds of it).
+   */
+  private static String stamp(Instant start) {
+    char[] t = new char[27];
+    // Year 0 is "0001" to the formatter's year-of-era: left to it, like years past 9999.
+    if (!TraceCodec.timeChars(start, t)
+        || (t[0] == '0' && t[1] == '0' && t[2] == '0' && t[3] == '0')) {
+      return STAMP.format(start);
+    }
+    char[] s = new char[22];
+    int n = 0;
+    for (int i = 0; i < 26; i++) {
+      if (i != 4 && i != 7 && i != 13 && i != 16 && i != 19) {
+        s[n++] = t[i];
+      }
+    }
+    s[n] = 'Z';
+    return new String(s);
   }
 
   /** Whether {@code id} is a well-formed trace id (letters, digits, '-' and '_', no dots). */
@@ -35,11 +59,25 @@ public final class TraceIds {
 
   /** Lower-case letters and digits of {@code name}, other runs of characters as one '-'. */
   static String slug(String name) {
-    String slug =
-        name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-    if (slug.length() > 40) {
-      slug = slug.substring(0, 40).replaceAll("-+$", "");
+    String lower = name.toLowerCase(Locale.ROOT);
+    StringBuilder slug = new StringBuilder(Math.min(lower.length(), 48));
+    boolean gap = false;
+    for (int i = 0; i < lower.length() && slug.length() < 40; i++) {
+      char c = lower.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        if (gap && !slug.isEmpty()) {
+          slug.append('-');
+        }
+        gap = false;
+        slug.append(c);
+      } else {
+        gap = true;
+      }
     }
-    return slug.isEmpty() ? "tree" : slug;
+    int end = Math.min(slug.length(), 40);
+    while (end > 0 && slug.charAt(end - 1) == '-') {
+      end--;
+    }
+    return end == 0 ? "tree" : slug.substring(0, end);
   }
 }

@@ -164,19 +164,21 @@ public abstract class ResilienceStoreContract {
   @Test
   void aBucketHandsOutItsBurstAtOnceThenReservesAheadWithinTheBound() {
     String name = unique("l");
-    LimiterStore.Spec spec = new LimiterStore.Spec(10, 1000, 3); // 10 per second, burst 3
+    // 10 per minute (one every 6 s), burst 3: slow enough that a loaded machine's pauses between
+    // the calls (up to a second) cannot refill a token and change the answers
+    LimiterStore.Spec spec = new LimiterStore.Spec(10, 60_000, 3);
     LimiterStore store = limiters();
     for (int i = 0; i < 3; i++) {
       assertThat(store.acquire(name, spec, 1, 0)).isZero();
     }
-    assertThat(store.acquire(name, spec, 1, 0)).isNegative(); // would need ~100 ms
-    long wait = store.acquire(name, spec, 1, 1000);
-    assertThat(wait).isBetween(1L, 100L);
-    long next = store.acquire(name, spec, 1, 1000);
-    assertThat(next).isBetween(wait + 50, wait + 100); // queued behind the first reservation
-    long refused = store.acquire(name, spec, 50, 1000);
-    assertThat(refused).isLessThan(-1000); // 50 tokens need 5 s: refused, nothing taken
-    assertThat(store.acquire(name, spec, 1, 1000)).isBetween(next + 50, next + 100);
+    assertThat(store.acquire(name, spec, 1, 0)).isNegative(); // would need ~6 s
+    long wait = store.acquire(name, spec, 1, 60_000);
+    assertThat(wait).isBetween(1L, 6_000L);
+    long next = store.acquire(name, spec, 1, 60_000);
+    assertThat(next).isBetween(wait + 5_000, wait + 6_000); // queued behind the first reservation
+    long refused = store.acquire(name, spec, 50, 60_000);
+    assertThat(refused).isLessThan(-60_000); // 50 tokens need 5 min: refused, nothing taken
+    assertThat(store.acquire(name, spec, 1, 60_000)).isBetween(next + 5_000, next + 6_000);
   }
 
   @Test

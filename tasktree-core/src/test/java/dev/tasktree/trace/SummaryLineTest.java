@@ -78,6 +78,67 @@ class SummaryLineTest {
   }
 
   @Test
+  void theSummaryCarriesTheModelsAndTheTraceTagsLikeTheFullRead() throws Exception {
+    fileWriter = JsonlTraceWriter.open(dir, Duration.ofMillis(10), Duration.ofSeconds(5));
+    dev.tasktree.spi.RunInterceptor tagging =
+        (traceId, treeName) ->
+            new dev.tasktree.spi.RunInterceptor.Run() {
+              @Override
+              public Map<String, Object> traceAttributes() {
+                return Map.of("env", "prod", "user", 42, "nested", Map.of("a", 1));
+              }
+
+              @Override
+              public dev.tasktree.spi.RunInterceptor.Entered enter(String spanId) {
+                return () -> {};
+              }
+            };
+    Tree<String> tree =
+        Tree.<String>named("Models")
+            .sequence()
+            .call(
+                (b, ctx) -> {
+                  ctx.attribute(Attributes.REQUEST_MODEL, "gpt-b");
+                  ctx.attribute(Attributes.RESPONSE_MODEL, "gpt-b-2026");
+                  return "x";
+                })
+            .call(
+                (b, ctx) -> {
+                  ctx.attribute(Attributes.REQUEST_MODEL, "claude-a");
+                  return "y";
+                })
+            .end()
+            .build();
+    RunHandle run =
+        tree.start(
+            "in", RunOptions.defaults().withTraceSink(fileWriter).withRunInterceptor(tagging));
+    run.await();
+    assertThat(fileWriter.flush(Duration.ofSeconds(5))).isTrue();
+    Path file = fileWriter.file(run.traceId());
+    assertThat(Files.readAllLines(file).getLast())
+        .contains("\"models\":[\"claude-a\",\"gpt-b\",\"gpt-b-2026\"]");
+    TraceReader reader = new TraceReader();
+    TraceSummary quick = reader.readSummary(file).orElseThrow();
+    assertThat(quick).isEqualTo(reader.read(file).summary());
+    assertThat(quick.models()).containsExactly("claude-a", "gpt-b", "gpt-b-2026");
+    assertThat(quick.tags()).containsEntry("env", "prod").containsEntry("user", "42");
+    assertThat(quick.tags()).doesNotContainKey("nested"); // tags are scalar attributes only
+
+    // An older writer's summary line has no models: the quick read declines, the full read has
+    // them, so an older file still filters right.
+    List<String> lines = Files.readAllLines(file);
+    String older = lines.getLast().replaceAll(",\"models\":\\[[^\\]]*\\]", "");
+    Path old = dir.resolve("20260101T000000000000Z-older-00000000.jsonl");
+    String body = String.join("\n", lines.subList(0, lines.size() - 1)) + "\n";
+    long offset = body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    older = older.replaceAll("\"offset\":\\d+", "\"offset\":" + offset);
+    Files.writeString(old, body + older + "\n");
+    assertThat(reader.readSummary(old)).isEmpty();
+    assertThat(reader.read(old).summary().models())
+        .containsExactly("claude-a", "gpt-b", "gpt-b-2026");
+  }
+
+  @Test
   void withoutASummaryLineTheQuickReadDeclinesAndTheFullReadStillWorks() throws Exception {
     Path file = run(pricedParallel());
     List<String> lines = Files.readAllLines(file);
@@ -116,7 +177,7 @@ class SummaryLineTest {
     fileWriter = JsonlTraceWriter.open(dir, Duration.ofMillis(10), Duration.ofSeconds(5));
     String id = "20260101T000000000000Z-big-00000000";
     java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
-    // a big attribute after the fields the index needs (as a large tree shape would be)
+    // a big attribute after the fields the index needs: the head is read further (up to 1 MB)
     Map<String, com.fasterxml.jackson.databind.JsonNode> attrs =
         Map.of("big", com.fasterxml.jackson.databind.node.TextNode.valueOf("x".repeat(200_000)));
     fileWriter.emit(new TraceEvent.TraceStarted(id, t, "big", attrs));

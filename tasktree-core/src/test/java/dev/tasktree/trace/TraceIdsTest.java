@@ -3,6 +3,10 @@ package dev.tasktree.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TraceIdsTest {
@@ -31,5 +35,38 @@ class TraceIdsTest {
   void slugsAreShortAndNeverEmpty() {
     assertThat(TraceIds.slug("!!!")).isEqualTo("tree");
     assertThat(TraceIds.slug("x".repeat(100))).hasSize(40);
+  }
+
+  /** The hand-written slug and stamp give exactly what the regex and JDK formatter gave. */
+  @Test
+  void theSlugAndStampAreThoseOfTheRegexAndFormatterVersions() {
+    DateTimeFormatter stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    String alphabet = "aZ09-_ .!İé😀\u0000/>[]";
+    Random random = new Random(42);
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder name = new StringBuilder();
+      int length = random.nextInt(60);
+      for (int c = 0; c < length; c++) {
+        name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      assertThat(TraceIds.slug(name.toString()))
+          .as(name.toString())
+          .isEqualTo(regexSlug(name.toString()));
+      Instant start = Instant.ofEpochSecond(random.nextLong(-1L << 36, 1L << 36), i * 997L);
+      String id = TraceIds.create("x", start);
+      assertThat(id.substring(0, id.length() - 11))
+          .as(start.toString())
+          .isEqualTo(stamp.format(start));
+    }
+  }
+
+  private static String regexSlug(String name) {
+    String slug =
+        name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    if (slug.length() > 40) {
+      slug = slug.substring(0, 40).replaceAll("-+$", "");
+    }
+    return slug.isEmpty() ? "tree" : slug;
   }
 }

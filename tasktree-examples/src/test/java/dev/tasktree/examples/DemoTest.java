@@ -67,7 +67,7 @@ class DemoTest {
     }
     assertThat(results.get(5)).contains("run 1 miss, run 2 hit");
     assertThat(results.get(6)).contains("stopped: kept 2 of 8 chapters");
-    assertThat(results.get(9)).contains("crashed after 3 calls; resumed: 3 replayed, 3 called");
+    assertThat(results.get(9)).contains("crashed after 3 calls; resumed: 3 replayed, 3 cal…");
     assertThat(lines.getLast()).startsWith(n + " of " + n + " examples OK. Traces in ");
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {

@@ -302,6 +302,22 @@ public final class LlmNode<B> implements Node<B> {
 
   // ---- execution ----
 
+  /**
+   * One model call, a checkpoint of a durable run: a resumed run replays a journaled turn (or
+   * failure) instead of sending the request again.
+   */
+  private ModelTurn callModel(LlmModel m, ChatCompletionCreateParams request, NodeContext ctx)
+      throws ModelCall.FailedException, InterruptedException {
+    try {
+      return ctx.checkpoint(
+          "model", LlmCheckpoints.MODEL_CALL, () -> modelCall.run(m, request, ctx));
+    } catch (ModelCall.FailedException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public Result execute(B blackboard, NodeContext ctx) throws Exception {
     LlmModel m = s.model.apply(blackboard);
@@ -342,7 +358,7 @@ public final class LlmNode<B> implements Node<B> {
         ChatCompletionCreateParams request =
             ChatRequests.build(m.name(), p, conversation, tools, options);
         try (var charge = LlmCharges.reserve(ctx, m, p, conversation)) { // budgets, token limits
-          turn = modelCall.run(m, request, ctx);
+          turn = callModel(m, request, ctx);
           charge.settle(LlmCharges.spend(m, turn.usage()));
         }
         run.add(turn);

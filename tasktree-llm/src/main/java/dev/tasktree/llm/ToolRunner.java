@@ -67,7 +67,10 @@ final class ToolRunner<B> {
               span -> {
                 span.attribute(GenAi.TOOL_NAME, call.name());
                 span.attribute(GenAi.TOOL_CALL_ID, call.id());
-                return execute(call, blackboard, span, iteration);
+                return span.checkpoint( // a durable run replays a journaled tool call
+                    "tool " + call.id(),
+                    LlmCheckpoints.TOOL_CALL,
+                    () -> execute(call, blackboard, span, iteration));
               });
       return (ToolExecution) result.data();
     } catch (InterruptedException e) {
@@ -81,7 +84,7 @@ final class ToolRunner<B> {
           "Error: tool '"
               + call.name()
               + "' failed: "
-              + e.getClass().getSimpleName()
+              + LlmCheckpoints.simpleName(e)
               + (e.getMessage() == null ? "" : ": " + e.getMessage()),
           false,
           iteration);

@@ -34,7 +34,8 @@ final class CompactJson {
 
   private CompactJson() {}
 
-  static void trace(JsonGenerator g, IndexEntry entry, Trace trace, long offset, JsonNode shape)
+  static void trace(
+      JsonGenerator g, IndexEntry entry, Trace trace, long offset, TraceShape.Head head)
       throws IOException {
     long base = micros(trace.summary().start());
     Map<String, Integer> strings = new HashMap<>();
@@ -67,7 +68,8 @@ final class CompactJson {
     tree(g, trace.data());
     g.writeNumberField("offset", offset);
     g.writeFieldName("shape");
-    tree(g, shape);
+    tree(g, head.shape());
+    JsonViews.runAttributes(g, head);
     g.writeNumberField("baseUs", base);
     g.writeArrayFieldStart("spans");
     for (Span s : order) {
@@ -77,7 +79,7 @@ final class CompactJson {
       g.writeNumber(parent == null ? -1 : parent);
       g.writeNumber(intern(s.name(), strings, table));
       g.writeNumber(intern(s.kind(), strings, table));
-      g.writeNumber(intern(s.path(), strings, table));
+      g.writeNumber(path(s, parent == null ? null : order.get(parent), strings, table));
       g.writeNumber(micros(s.start()) - base);
       if (s.end() == null) {
         g.writeNull();
@@ -119,6 +121,20 @@ final class CompactJson {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /** The span's path as a string index, or -(k + 1) for its parent's path + " > " + strings[k]. */
+  private static int path(Span s, Span parent, Map<String, Integer> strings, List<String> table) {
+    String path = s.path();
+    String prefix = parent == null ? null : parent.path();
+    if (path != null
+        && prefix != null
+        && path.length() > prefix.length() + 3
+        && path.startsWith(prefix)
+        && path.startsWith(" > ", prefix.length())) {
+      return -(intern(path.substring(prefix.length() + 3), strings, table) + 1);
+    }
+    return intern(path, strings, table);
   }
 
   private static int intern(String value, Map<String, Integer> strings, List<String> table) {

@@ -3,6 +3,7 @@ package dev.tasktree.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.tasktree.spi.NodeInfo;
 import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Trace;
@@ -19,8 +20,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -156,7 +159,7 @@ final class HistoryCommands {
     Trace trace = loaded.trace();
     if (args.flag("--json")) {
       try (JsonGenerator g = generator(out)) {
-        JsonViews.trace(g, loaded.entry(), trace, loaded.offset(), TraceShape.read(files.file(id)));
+        JsonViews.trace(g, loaded.entry(), trace, loaded.offset(), TraceShape.head(files.file(id)));
       }
       out.println();
       return 0;
@@ -175,13 +178,105 @@ final class HistoryCommands {
                 s.inputTokens(),
                 s.outputTokens(),
                 cost(s.costUsd()))));
+    ShapeMerge shape = new ShapeMerge(trace.shape());
     for (Span root : trace.roots()) {
-      outline(out, root, 0);
+      outline(out, root, root.path(), 0, shape);
     }
     return 0;
   }
 
-  private static void outline(PrintStream out, Span span, int depth) {
+  /**
+   * Where the tree's static shape (format v2) puts nodes that never ran: matched to spans by path
+   * (a Gather item's span, whose path adds the item index, matches its per-item node), the same
+   * rule as the UI's {@code shape.js}. Without a shape (format v1) nothing is added.
+   */
+  private static final class ShapeMerge {
+    private final Map<String, NodeInfo> byPath = new HashMap<>();
+
+    ShapeMerge(NodeInfo root) {
+      if (root != null) {
+        for (NodeInfo node : root.flatten()) {
+          byPath.putIfAbsent(node.path(), node);
+        }
+      }
+    }
+
+    /**
+     * The shape path of a child span: its path under its parent's shape path (so the spans inside a
+     * Gather item, whose paths carry the item index, find the per-item nodes), without a trailing
+     * item index when only that matches.
+     */
+    String pathOf(Span child, Span parent, String parentShapePath) {
+      String candidate =
+          parentShapePath != null && child.path().startsWith(parent.path())
+              ? parentShapePath + child.path().substring(parent.path().length())
+              : child.path();
+      if (byPath.containsKey(candidate)) {
+        return candidate;
+      }
+      String stripped = candidate.replaceFirst("\\[[0-9]+]$", "");
+      return byPath.containsKey(stripped) ? stripped : candidate;
+    }
+
+    NodeInfo of(String shapePath) {
+      return byPath.get(shapePath);
+    }
+  }
+
+  /** A span, then its children with the shape's never-run nodes in their places. */
+  private static void outline(
+      PrintStream out, Span span, String shapePath, int depth, ShapeMerge shape) {
+    out.println(fit(spanLine(span, depth)));
+    NodeInfo node = shape.of(shapePath);
+    List<NodeInfo> shapeKids = node == null ? List.of() : node.children();
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < shapeKids.size(); i++) {
+      position.putIfAbsent(shapeKids.get(i).path(), i);
+    }
+    List<String> childPaths = new ArrayList<>();
+    for (Span child : span.children()) {
+      childPaths.add(shape.pathOf(child, span, shapePath));
+    }
+    Set<String> ran = new java.util.HashSet<>(childPaths);
+    int next = 0;
+    for (int c = 0; c < span.children().size(); c++) {
+      Integer at = position.get(childPaths.get(c));
+      if (at != null && at >= next) {
+        notRun(out, shapeKids, next, at, ran, depth + 1);
+        next = at + 1;
+      }
+      outline(out, span.children().get(c), childPaths.get(c), depth + 1, shape);
+    }
+    notRun(out, shapeKids, next, shapeKids.size(), ran, depth + 1);
+  }
+
+  /** Prints the shape nodes in {@code [from, to)} that did not run, with their subtrees. */
+  private static int notRun(
+      PrintStream out, List<NodeInfo> nodes, int from, int to, Set<String> ran, int depth) {
+    for (int i = from; i < to; i++) {
+      if (!ran.contains(nodes.get(i).path())) {
+        notRun(out, nodes.get(i), depth);
+      }
+    }
+    return to;
+  }
+
+  private static void notRun(PrintStream out, NodeInfo node, int depth) {
+    StringBuilder line = new StringBuilder("  ".repeat(depth + 1)).append(NOT_RUN);
+    line.append("  ").append(node.name());
+    if (!node.kind().equals(node.name())) {
+      line.append(" [").append(node.kind()).append(']');
+    }
+    out.println(fit(line.toString()));
+    for (NodeInfo child : node.children()) {
+      notRun(out, child, depth + 1);
+    }
+  }
+
+  /** How a node that never ran in this run is marked in {@code show}. */
+  static final String NOT_RUN = "NOT RUN";
+
+  private static String spanLine(Span span, int depth) {
     StringBuilder line = new StringBuilder("  ".repeat(depth + 1));
     line.append(span.status()).append("  ").append(span.name());
     if (!span.kind().equals(span.name())) {
@@ -206,10 +301,7 @@ final class HistoryCommands {
           .append(": ")
           .append(message.lines().findFirst().orElse(""));
     }
-    out.println(fit(line.toString()));
-    for (Span child : span.children()) {
-      outline(out, child, depth + 1);
-    }
+    return line.toString();
   }
 
   /** A span's attribute, or a JSON null (whose number is the caller's default) when absent. */

@@ -46,6 +46,16 @@ final class JsonViews {
       g.writeNumberField("outputTokens", s.outputTokens());
       g.writeNumberField("costUsd", s.costUsd());
       g.writeNumberField("corruptLines", s.corruptLines());
+      g.writeArrayFieldStart("models");
+      for (String m : s.models()) {
+        g.writeString(m);
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("tags");
+      for (Map.Entry<String, String> t : s.tags().entrySet()) {
+        g.writeStringField(t.getKey(), t.getValue());
+      }
+      g.writeEndObject();
       g.writeBooleanField("unreadable", false);
     } else {
       g.writeNullField("name");
@@ -60,9 +70,11 @@ final class JsonViews {
 
   /**
    * A whole trace: summary, result data, the byte offset it was read up to, the tree's static shape
-   * (null for a v1 trace) and all spans.
+   * (null for a v1 trace), the run's attributes from its first line ({@code {}} without any) and
+   * all spans.
    */
-  static void trace(JsonGenerator g, IndexEntry entry, Trace trace, long offset, JsonNode shape)
+  static void trace(
+      JsonGenerator g, IndexEntry entry, Trace trace, long offset, TraceShape.Head head)
       throws IOException {
     g.writeStartObject();
     g.writeStringField("id", entry.id());
@@ -72,7 +84,8 @@ final class JsonViews {
     json(g, trace.data());
     g.writeNumberField("offset", offset);
     g.writeFieldName("shape");
-    json(g, shape);
+    json(g, head.shape());
+    runAttributes(g, head);
     g.writeArrayFieldStart("spans");
     Deque<Object[]> stack = new ArrayDeque<>();
     List<Span> roots = trace.roots();
@@ -204,6 +217,17 @@ final class JsonViews {
     g.writeStringField("message", error.message());
     g.writeStringField("stack", error.stack());
     g.writeEndObject();
+  }
+
+  /** The run's attributes from the trace's first line, as {@code "attributes": {...}}. */
+  static void runAttributes(JsonGenerator g, TraceShape.Head head) throws IOException {
+    g.writeFieldName("attributes");
+    if (head.attributes() == null) {
+      g.writeStartObject();
+      g.writeEndObject();
+    } else {
+      json(g, head.attributes());
+    }
   }
 
   private static void attributes(JsonGenerator g, Map<String, JsonNode> attributes)

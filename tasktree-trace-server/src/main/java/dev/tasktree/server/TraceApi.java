@@ -6,11 +6,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -26,8 +24,6 @@ final class TraceApi {
   private static final Logger LOG = LoggerFactory.getLogger(TraceApi.class);
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 1000;
-  private static final Set<String> STATUSES =
-      Set.of("OK", "FAIL", "CANCELLED", "RUNNING", "WAITING", "INTERRUPTED", "UNREADABLE");
 
   private final TraceIndex index;
   private final TraceQuery query;
@@ -83,28 +79,11 @@ final class TraceApi {
     } else {
       throw ApiException.badRequest("order must be asc or desc");
     }
-    Set<String> statuses = new LinkedHashSet<>();
-    for (String value : ctx.queryParams("status")) {
-      for (String s : value.split(",")) {
-        String name = s.trim().toUpperCase(Locale.ROOT);
-        if (name.isEmpty()) {
-          continue;
-        }
-        if (!STATUSES.contains(name)) {
-          throw ApiException.badRequest("unknown status '" + s.trim() + "'");
-        }
-        statuses.add(name);
-      }
-    }
+    ListFilter filter = ListFilter.parse(ctx::queryParams, java.time.Clock.systemUTC());
     String cursor = ctx.queryParam("cursor");
     TraceQuery.Page page =
         query.page(
-            sort,
-            ascending,
-            limit,
-            cursor == null || cursor.isBlank() ? null : cursor,
-            ctx.queryParam("q"),
-            statuses);
+            sort, ascending, limit, cursor == null || cursor.isBlank() ? null : cursor, filter);
     json(
         ctx,
         g -> {
@@ -125,15 +104,33 @@ final class TraceApi {
   private void trace(Context ctx) throws IOException {
     String id = validId(ctx);
     try (TraceLoader.Loaded loaded = loader.load(id)) {
-      var shape = TraceShape.read(index.file(id));
+      var head = TraceShape.head(index.file(id));
       boolean compact = "compact".equals(ctx.queryParam("form"));
+      if (compact && loader.mayKeep(loaded)) {
+        byte[] bytes = loader.compact(loaded);
+        if (bytes == null) {
+          ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+          try (JsonGenerator g = JsonViews.JSON.getFactory().createGenerator(buffer)) {
+            CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
+          }
+          bytes = buffer.toByteArray();
+          loader.keepCompact(loaded, bytes);
+        }
+        // Not gzipped, like the streamed form: on loopback compressing megabytes costs more time
+        // than it saves.
+        ctx.disableCompression();
+        ctx.contentType("application/json");
+        ctx.header("Content-Length", Integer.toString(bytes.length));
+        ctx.outputStream().write(bytes);
+        return;
+      }
       json(
           ctx,
           g -> {
             if (compact) {
-              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+              CompactJson.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
             } else {
-              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), shape);
+              JsonViews.trace(g, loaded.entry(), loaded.trace(), loaded.offset(), head);
             }
           });
     }

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,17 @@ final class TraceIndex implements AutoCloseable {
   private volatile WatchService watch;
   private volatile boolean closed;
   private volatile boolean scanned;
+  private final AtomicBoolean saveQueued = new AtomicBoolean();
+  private volatile long savedVersion = -1;
+  private volatile long lastSaveNanos;
+  private volatile boolean saveWarned;
+  private volatile int preloaded;
+  private final long startNanos = System.nanoTime();
+  private final ReentrantLock saveLock = new ReentrantLock();
+
+  /** The persisted index is written at most this often (and when the server closes). */
+  private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private Thread watcher;
 
   TraceIndex(Path dir, Duration staleAfter, Duration rescanInterval, LoadBudget budget)
@@ -91,10 +103,18 @@ final class TraceIndex implements AutoCloseable {
     this.rescanMillis = rescanInterval.toMillis();
   }
 
-  /** Starts watching and the first scan (in the background: the server answers meanwhile). */
+  /**
+   * Starts watching and the first scan (in the background: the server answers meanwhile). The
+   * persisted index, when there is one to believe, is loaded first: the scan then re-reads only the
+   * files that changed since it was written.
+   */
   void start() {
     startWatching();
-    timer.execute(this::rescanQuietly);
+    timer.execute(
+        () -> {
+          preload();
+          rescanQuietly();
+        });
     timer.scheduleWithFixedDelay(
         this::rescanQuietly, rescanMillis, rescanMillis, TimeUnit.MILLISECONDS);
   }
@@ -165,6 +185,80 @@ final class TraceIndex implements AutoCloseable {
     }
     String id = fileName.substring(0, fileName.length() - SUFFIX.length());
     return TraceIds.isValid(id) ? id : null;
+  }
+
+  // ---- the persisted index ----
+
+  private void preload() {
+    Map<String, IndexEntry> persisted = IndexFile.load(dir, files.budget().maxBytes());
+    if (persisted.isEmpty()) {
+      return;
+    }
+    persisted.forEach(entries::putIfAbsent);
+    startVersion.incrementAndGet();
+    durationVersion.incrementAndGet();
+    costVersion.incrementAndGet();
+    savedVersion = changeVersion.incrementAndGet(); // the file holds what was just loaded
+    preloaded = persisted.size();
+  }
+
+  /** Saves the index soon when it changed, it is complete, and the last save is not too recent. */
+  private void maybeSave() {
+    if (closed || !scanned || pending.get() > 0 || changeVersion.get() == savedVersion) {
+      return;
+    }
+    if (!saveQueued.compareAndSet(false, true)) {
+      return;
+    }
+    long wait =
+        lastSaveNanos == 0 ? 0 : Math.max(0, lastSaveNanos + SAVE_EVERY_NANOS - System.nanoTime());
+    try {
+      timer.schedule(
+          () -> {
+            saveQueued.set(false);
+            save();
+          },
+          wait,
+          TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      saveQueued.set(false); // closing: close() saves
+    }
+  }
+
+  /** Writes the persisted index when it is complete and changed since the last save. */
+  private void save() {
+    if (!scanned || pending.get() > 0) {
+      return; // saved when the queue is empty
+    }
+    saveLock.lock(); // one save at a time: close() waits for one in progress
+    try {
+      saveLocked();
+    } finally {
+      saveLock.unlock();
+    }
+  }
+
+  private void saveLocked() {
+    long version = changeVersion.get();
+    if (version == savedVersion) {
+      return;
+    }
+    try {
+      IndexFile.save(dir, List.copyOf(entries.values()));
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      return; // closing: close() saves
+    } catch (IOException | RuntimeException e) {
+      if (!saveWarned) {
+        saveWarned = true;
+        LOG.warn(
+            "cannot write {} in {} ({}): the next start reads every trace again",
+            IndexFile.NAME,
+            dir,
+            e.toString());
+      }
+    }
+    savedVersion = version;
+    lastSaveNanos = System.nanoTime();
   }
 
   // ---- watching and scanning ----
@@ -244,18 +338,23 @@ final class TraceIndex implements AutoCloseable {
       startWatching();
     }
     Set<String> seen = new HashSet<>();
+    List<Path> known = new ArrayList<>();
     List<String> toRead = new ArrayList<>();
     int ignoredNow = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        String id = idOf(file.getFileName().toString());
+        String fileName = file.getFileName().toString();
+        String id = idOf(fileName);
         if (id == null) {
-          ignoredNow++;
+          if (!IndexFile.isIndexFile(fileName)) {
+            ignoredNow++;
+          }
           continue;
         }
         seen.add(id);
-        IndexEntry entry = entries.get(id);
-        if (entry == null || changed(entry, file) || stale(entry)) {
+        if (entries.containsKey(id)) {
+          known.add(file);
+        } else {
           toRead.add(id);
         }
       }
@@ -263,6 +362,17 @@ final class TraceIndex implements AutoCloseable {
       LOG.warn("cannot list {}: {}", dir, e.toString());
       return;
     }
+    // One stat per known file, on every core: the bulk of a restart with a persisted index.
+    toRead.addAll(
+        known.parallelStream()
+            .map(
+                file -> {
+                  String id = idOf(file.getFileName().toString());
+                  IndexEntry entry = entries.get(id);
+                  return entry == null || changed(entry, file) || stale(entry) ? id : null;
+                })
+            .filter(java.util.Objects::nonNull)
+            .toList());
     ignored.set(ignoredNow);
     for (String id : List.copyOf(entries.keySet())) {
       if (!seen.contains(id)) {
@@ -271,7 +381,17 @@ final class TraceIndex implements AutoCloseable {
     }
     toRead.sort(Comparator.reverseOrder()); // ids sort by time: newest first
     toRead.forEach(this::schedule);
+    if (!scanned) {
+      LOG.info(
+          "{}: {} trace files listed in {} ms; {} from the persisted index, {} to read",
+          dir,
+          seen.size(),
+          (System.nanoTime() - startNanos) / 1_000_000,
+          preloaded,
+          toRead.size());
+    }
     scanned = true;
+    maybeSave();
   }
 
   private static boolean changed(IndexEntry entry, Path file) {
@@ -359,7 +479,9 @@ final class TraceIndex implements AutoCloseable {
       LOG.warn("cannot index {}: {}", id, e.toString());
       retryLater(id);
     } finally {
-      pending.decrementAndGet();
+      if (pending.decrementAndGet() == 0) {
+        maybeSave();
+      }
     }
   }
 
@@ -407,6 +529,7 @@ final class TraceIndex implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    save(); // a complete index is not lost with the process (waits for a save in progress)
     watchLock.lock();
     try {
       if (watch != null) {

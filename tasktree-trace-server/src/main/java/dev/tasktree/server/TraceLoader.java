@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Loads whole traces for requests: through {@link TraceFileReader} (no links, regular files only,
  * capped lines), within the shared {@link LoadBudget} (a file larger than the budget is refused
  * with 413, a full budget answers 503 after a wait), up to the last complete line of a live trace.
- * The last few finished traces are kept, softly and bounded in bytes, so reopening one is instant.
- * Thread-safe.
+ * The last few finished traces are kept, softly and bounded in bytes, so reopening one is instant;
+ * with each, once served, the bytes of its compact form (what the UI asks for). Thread-safe.
  */
 final class TraceLoader {
 
@@ -111,6 +111,29 @@ final class TraceLoader {
     }
   }
 
+  /**
+   * The compact form's bytes of a finished trace as kept with it in the cache (see {@link
+   * #keepCompact}), or null.
+   */
+  byte[] compact(Loaded loaded) {
+    return cache.compact(loaded.entry().id(), loaded.offset(), loaded.entry().modified());
+  }
+
+  /**
+   * Keeps the compact form's bytes with a cached finished trace, so reopening it writes bytes
+   * instead of serialising tens of thousands of spans again. Returns whether they were kept: only a
+   * trace in the cache, within the cache's bytes.
+   */
+  boolean keepCompact(Loaded loaded, byte[] bytes) {
+    return cache.keepCompact(
+        loaded.entry().id(), loaded.offset(), loaded.entry().modified(), bytes);
+  }
+
+  /** Whether a trace's serialised form may be built in memory to be kept (it fits the cache). */
+  boolean mayKeep(Loaded loaded) {
+    return loaded.trace().summary().finished() && loaded.offset() <= cache.maxBytes;
+  }
+
   /** The length of the file up to and including its last newline. */
   static long completeLines(FileChannel channel, long size) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
@@ -138,7 +161,17 @@ final class TraceLoader {
 
   /** Finished traces by id, at most {@code capacity} and {@code maxBytes} of files; soft. */
   private static final class Cache {
-    private record Hit(long size, Instant modified, SoftReference<Trace> trace) {}
+    /** A cached trace; {@code compact} its compact form once served, {@code compactLength} long. */
+    private record Hit(
+        long size,
+        Instant modified,
+        SoftReference<Trace> trace,
+        SoftReference<byte[]> compact,
+        int compactLength) {
+      long bytes() {
+        return size + compactLength;
+      }
+    }
 
     private final int capacity;
     private final long maxBytes;
@@ -169,14 +202,54 @@ final class TraceLoader {
       }
       lock.lock();
       try {
-        Hit old = map.put(id, new Hit(size, modified, new SoftReference<>(trace)));
-        bytes += size - (old == null ? 0 : old.size);
-        while (map.size() > capacity || bytes > maxBytes) {
-          String eldest = map.keySet().iterator().next();
-          bytes -= map.remove(eldest).size;
-        }
+        Hit old = map.put(id, new Hit(size, modified, new SoftReference<>(trace), null, 0));
+        bytes += size - (old == null ? 0 : old.bytes());
+        trim();
       } finally {
         lock.unlock();
+      }
+    }
+
+    byte[] compact(String id, long size, Instant modified) {
+      lock.lock();
+      try {
+        Hit hit = map.get(id);
+        return hit != null
+                && hit.size == size
+                && hit.modified.equals(modified)
+                && hit.compact != null
+            ? hit.compact.get()
+            : null;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    boolean keepCompact(String id, long size, Instant modified, byte[] compact) {
+      lock.lock();
+      try {
+        Hit hit = map.get(id);
+        if (hit == null
+            || hit.size != size
+            || !hit.modified.equals(modified)
+            || hit.trace.get() == null
+            || size + compact.length > maxBytes) {
+          return false;
+        }
+        Hit kept = new Hit(size, modified, hit.trace, new SoftReference<>(compact), compact.length);
+        map.put(id, kept);
+        bytes += kept.bytes() - hit.bytes();
+        trim();
+        return map.get(id) == kept;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void trim() {
+      while (map.size() > capacity || bytes > maxBytes) {
+        String eldest = map.keySet().iterator().next();
+        bytes -= map.remove(eldest).bytes();
       }
     }
   }

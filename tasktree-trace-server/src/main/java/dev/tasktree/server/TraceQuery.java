@@ -60,14 +60,11 @@ final class TraceQuery {
    *
    * @param ascending false for the default order (newest, longest, most expensive first)
    * @param cursor the previous page's {@code nextCursor}, or null for the first page
-   * @param text case-insensitive text that the name or id must contain, or null
-   * @param statuses the statuses to keep (OK, FAIL, ..., UNREADABLE), empty for all
+   * @param filter what to keep
    */
-  Page page(
-      Sort sort, boolean ascending, int limit, String cursor, String text, Set<String> statuses) {
+  Page page(Sort sort, boolean ascending, int limit, String cursor, ListFilter filter) {
     Snapshot snap = snapshot(sort);
-    String needle = text == null || text.isBlank() ? null : text.trim().toLowerCase(Locale.ROOT);
-    boolean filtered = needle != null || !statuses.isEmpty();
+    boolean filtered = filter.filters();
     Key[] keys = snap.keys;
     int step = ascending ? -1 : 1;
     int i;
@@ -88,7 +85,7 @@ final class TraceQuery {
     for (; i >= 0 && i < keys.length && items.size() < limit; i += step) {
       Key key = keys[i];
       IndexEntry entry = index.get(key.id);
-      if (entry != null && matches(key, entry, needle, statuses)) {
+      if (entry != null && filter.matches(entry, key.text)) {
         items.add(entry);
         last = key;
       }
@@ -97,12 +94,12 @@ final class TraceQuery {
     for (; i >= 0 && i < keys.length; i += step) {
       Key key = keys[i];
       IndexEntry entry = index.get(key.id);
-      if (entry != null && matches(key, entry, needle, statuses)) {
+      if (entry != null && filter.matches(entry, key.text)) {
         more = true;
         break;
       }
     }
-    int total = filtered ? total(snap, needle, statuses) : keys.length;
+    int total = filtered ? total(snap, filter) : keys.length;
     String next = more && last != null ? encodeCursor(last, sort, ascending) : null;
     return new Page(items, next, total);
   }
@@ -111,9 +108,9 @@ final class TraceQuery {
    * Counts the matches of a filter; remembered until the index changes, so the UI's periodic
    * refresh of a filtered list does not rescan every trace.
    */
-  private int total(Snapshot snap, String needle, Set<String> statuses) {
+  private int total(Snapshot snap, ListFilter filter) {
     long version = index.changeVersion();
-    String cacheKey = version + "\u0000" + needle + "\u0000" + statuses;
+    String cacheKey = version + "\u0000" + filter;
     lock.lock();
     try {
       Integer cached = totals.get(cacheKey);
@@ -126,7 +123,7 @@ final class TraceQuery {
     int total = 0;
     for (Key key : snap.keys) {
       IndexEntry entry = index.get(key.id);
-      if (entry != null && matches(key, entry, needle, statuses)) {
+      if (entry != null && filter.matches(entry, key.text)) {
         total++;
       }
     }
@@ -141,13 +138,6 @@ final class TraceQuery {
       lock.unlock();
     }
     return total;
-  }
-
-  private static boolean matches(Key key, IndexEntry entry, String needle, Set<String> statuses) {
-    if (!statuses.isEmpty() && !statuses.contains(entry.statusName())) {
-      return false;
-    }
-    return needle == null || key.text.contains(needle);
   }
 
   /**

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 
 /**
  * The static shape of a trace's tree (format v2: the {@code shape} field of the first line), read
- * straight from the file so the UI can show nodes that never ran. A v1 trace has none.
+ * straight from the file so the UI can show nodes that never ran (a v1 trace has none), and the
+ * run's own attributes from that line ({@code attrs}: what a run interceptor added, e.g. the
+ * OpenTelemetry trace id and link).
  */
 final class TraceShape {
 
@@ -21,12 +23,20 @@ final class TraceShape {
   private TraceShape() {}
 
   /**
-   * The shape of the trace in {@code file}, or null when its first line has none, is not JSON, or
-   * is longer than {@link #MAX_FIRST_LINE}.
+   * The first line's shape and attributes.
+   *
+   * @param shape the shape, or null
+   * @param attributes the run's attributes (an object), or null when there are none
+   */
+  record Head(JsonNode shape, JsonNode attributes) {}
+
+  /**
+   * The shape and attributes of the trace in {@code file}; each null when the first line has none,
+   * is not JSON, or is longer than {@link #MAX_FIRST_LINE}.
    *
    * @throws IOException when the file cannot be read
    */
-  static JsonNode read(Path file) throws IOException {
+  static Head head(Path file) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
     try (InputStream in = java.nio.channels.Channels.newInputStream(TraceFileReader.open(file))) {
       byte[] buffer = new byte[8192];
@@ -41,16 +51,19 @@ final class TraceShape {
         }
         line.write(buffer, 0, n);
         if (line.size() > MAX_FIRST_LINE) {
-          return null;
+          return new Head(null, null);
         }
       }
     }
     try {
       JsonNode first = JSON.readTree(line.toByteArray());
       JsonNode shape = first == null ? null : first.get("shape");
-      return shape != null && shape.isObject() ? shape : null;
+      JsonNode attrs = first == null ? null : first.get("attrs");
+      return new Head(
+          shape != null && shape.isObject() ? shape : null,
+          attrs != null && attrs.isObject() && !attrs.isEmpty() ? attrs : null);
     } catch (IOException e) {
-      return null; // the reader reports a bad first line; the shape is just absent
+      return new Head(null, null); // the reader reports a bad first line; the head is just absent
     }
   }
 }

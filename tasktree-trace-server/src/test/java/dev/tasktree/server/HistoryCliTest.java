@@ -134,6 +134,70 @@ class HistoryCliTest {
   }
 
   @Test
+  void showAlsoPrintsTheNodesThatNeverRanInTheirPlaces() throws Exception {
+    Tree<Integer> perItem = Tree.<Integer>named("item").call(i -> i * 2).build();
+    Tree.<Integer>named("shape demo")
+        .sequence()
+        .selector()
+        .name("first")
+        .call(b -> "ok")
+        .name("fallback")
+        .call(b -> "never")
+        .name("spare")
+        .sequence()
+        .name("deep")
+        .call(b -> "never either")
+        .end()
+        .end()
+        .name("fan out")
+        .gather(b -> List.of(1, 2, 3), perItem, 2)
+        .name("last")
+        .call(b -> "done")
+        .end()
+        .build()
+        .run(0, Fixtures.options(dir));
+    Fixtures.flush(dir);
+    String id =
+        JsonViews.JSON
+            .readTree(cli("list", "--json").out())
+            .path("items")
+            .get(0)
+            .path("id")
+            .asText();
+    List<String> lines = cli("show", id).out().lines().toList();
+    int first = indexOf(lines, "OK  first [Call]");
+    int fallback = indexOf(lines, "NOT RUN  fallback [Call]");
+    int spare = indexOf(lines, "NOT RUN  spare [Sequence]");
+    int deep = indexOf(lines, "NOT RUN  deep [Call]");
+    int fanOut = indexOf(lines, "OK  fan out [Gather]");
+    int last = indexOf(lines, "OK  last [Call]");
+    assertThat(List.of(first, fallback, spare, deep, fanOut, last)).isSorted();
+    assertThat(first).isPositive();
+    assertThat(indent(lines.get(fallback))).isEqualTo(indent(lines.get(first)));
+    assertThat(indent(lines.get(deep))).isEqualTo(indent(lines.get(spare)) + 2);
+    assertThat(lines.stream().filter(l -> l.contains("NOT RUN")).count())
+        .as(
+            "the Gather's items ran: its per-item node is not 'not run'\n"
+                + String.join("\n", lines))
+        .isEqualTo(3);
+    assertThat(lines.subList(fanOut, last).stream().filter(l -> l.contains("OK  item")).count())
+        .isEqualTo(3);
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line with '" + text + "' in\n" + String.join("\n", lines));
+  }
+
+  private static int indent(String line) {
+    return line.length() - line.stripLeading().length();
+  }
+
+  @Test
   void pruneDeletesOldTracesButNeverARunningOne() throws Exception {
     List<String> old = oldTraces(40, 35, 2);
     Tree<Fixtures.Board> waiting =

@@ -54,6 +54,19 @@ final class TraceFiles {
     return id;
   }
 
+  /** Sets the trace's tags: the attributes of its first line. */
+  TraceFiles tags(Map<String, ?> tags) {
+    ObjectNode first;
+    try {
+      first = (ObjectNode) JSON.readTree(lines.getFirst());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    first.set("attrs", JSON.valueToTree(tags));
+    lines.set(0, first.toString());
+    return this;
+  }
+
   private String at(long ms) {
     return t0.plus(Duration.ofMillis(ms)).toString();
   }

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,8 @@ class TraceFormsApiTest {
     assertThat(spans.size()).isEqualTo(plain.path("spans").size()).isGreaterThan(5);
     boolean sawLog = false;
     boolean sawError = false;
+    List<String> paths = new ArrayList<>();
+    int relative = 0;
     for (int i = 0; i < spans.size(); i++) {
       JsonNode c = spans.get(i);
       JsonNode p = plain.path("spans").get(i);
@@ -78,7 +82,15 @@ class TraceFormsApiTest {
           .isEqualTo(p.path("parentId").isNull() ? null : p.path("parentId").asText());
       assertThat(strings.get(c.get(2).asInt()).asText()).isEqualTo(p.path("name").asText());
       assertThat(strings.get(c.get(3).asInt()).asText()).isEqualTo(p.path("kind").asText());
-      assertThat(strings.get(c.get(4).asInt()).asText()).isEqualTo(p.path("path").asText());
+      int path = c.get(4).asInt();
+      if (path < 0) {
+        relative++;
+      }
+      paths.add(
+          path >= 0
+              ? strings.get(path).asText()
+              : paths.get(parent) + " > " + strings.get(-path - 1).asText());
+      assertThat(paths.get(i)).isEqualTo(p.path("path").asText());
       assertThat(base + c.get(5).asLong()).isEqualTo(p.path("startUs").asLong());
       assertThat(base + c.get(6).asLong()).isEqualTo(p.path("endUs").asLong());
       assertThat(strings.get(c.get(7).asInt()).asText()).isEqualTo(p.path("status").asText());
@@ -105,8 +117,32 @@ class TraceFormsApiTest {
     }
     assertThat(sawLog).isTrue();
     assertThat(sawError).isTrue();
+    assertThat(relative).as("paths sent relative to their parent's").isPositive();
     assertThat(http.get("/api/traces/" + failed + "?form=compact").body().length())
         .isLessThan(http.get("/api/traces/" + failed).body().length());
+  }
+
+  @Test
+  void aReopenedTraceServesTheSameCompactBytesUntilItsFileChanges() throws Exception {
+    Instant t0 = Instant.parse("2026-01-01T12:00:00Z");
+    String id =
+        TraceFiles.trace("kept", t0)
+            .start(0, "r", null, "kept", "Tree", "kept")
+            .start(1, "c", "r", "first name", "Call", "kept > first name")
+            .end(2, "c", "OK")
+            .end(5, "r", "OK")
+            .traceEnd(5, "OK")
+            .write(dir, true);
+    await().until(() -> http.json("/api/traces/" + id).path("spans").size() == 2);
+    String first = http.get("/api/traces/" + id + "?form=compact").body();
+    assertThat(http.get("/api/traces/" + id + "?form=compact").body()).isEqualTo(first);
+    assertThat(first).contains("first name");
+    // The same trace rewritten (same id): the kept bytes are not served for the new file.
+    Path file = dir.resolve(id + ".jsonl");
+    Files.writeString(file, Files.readString(file).replace("first name", "a second, longer name"));
+    String second = http.get("/api/traces/" + id + "?form=compact").body();
+    assertThat(second).contains("a second, longer name").doesNotContain("first name");
+    assertThat(http.json("/api/traces/" + id + "?form=compact").path("spans").size()).isEqualTo(2);
   }
 
   @Test

@@ -24,8 +24,19 @@ export async function getJson(url, signal) {
 
 export function listTraces(params, signal) {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  for (const [k, v] of Object.entries(params)) {
+    // An array is a repeated parameter (tag=a&tag=b).
+    for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined && one !== null && one !== '') q.append(k, one);
+  }
   return getJson(`/api/traces?${q}`, signal);
+}
+
+/** The response boot.js started fetching for this trace while the modules loaded, or null (once). */
+function earlyResponse(id) {
+  const early = window.__tasktreeEarlyTrace;
+  if (!early || early.id !== id) return null;
+  window.__tasktreeEarlyTrace = null;
+  return early.response.catch(() => null);
 }
 
 /**
@@ -33,9 +44,12 @@ export function listTraces(params, signal) {
  * trace can be split into network, JSON parsing and rendering.
  */
 export async function getTrace(id, signal) {
-  performance.mark('tt:fetch');
-  const res = await fetch(`/api/traces/${encodeURIComponent(id)}?form=compact`, { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal });
-  performance.mark('tt:response');
+  let res = await earlyResponse(id);
+  if (!res) {
+    performance.mark('tt:fetch');
+    res = await fetch(`/api/traces/${encodeURIComponent(id)}?form=compact`, { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal });
+    performance.mark('tt:response');
+  }
   let body = null;
   try {
     body = await res.json();

@@ -22,12 +22,13 @@ export function expandCompact(body) {
     spans[i] = {
       id, parentId: parent >= 0 ? spans[parent].id : null, name: strings[name], kind: strings[kind],
       // ISO texts are rebuilt on demand (isoFromUs): 40,000 of them would cost more than the rest.
-      path: strings[path], startUs, endUs, start: null, end: null,
+      // A negative path is relative: the parent's path, ' > ' and strings[-path - 1].
+      path: path >= 0 ? strings[path] : `${spans[parent].path} > ${strings[-path - 1]}`, startUs, endUs, start: null, end: null,
       status: strings[status], data,
       error: error ? { type: error[0], message: error[1], stack: error[2] } : null,
       logs: logs ? logs.map(([t, level, message]) => ({ timeUs: base + t, time: null, level: strings[level], message })) : [],
       attributes: attrs || {},
     };
   }
-  return { id: body.id, summary: body.summary, data: body.data, offset: body.offset, shape: body.shape, spans };
+  return { id: body.id, summary: body.summary, data: body.data, offset: body.offset, shape: body.shape, attributes: body.attributes, spans };
 }

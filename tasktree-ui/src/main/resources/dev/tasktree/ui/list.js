@@ -1,8 +1,9 @@
-// The runs list: search, status filter (several at once), sort (menu or column headers),
-// a virtualised grid that pages in as it scrolls, whole-row click, live refresh, empty state.
+// The runs list: search, status filter (several at once), filters by model, tag, time, duration
+// and cost (list-filters.js), sort (menu or column headers), a virtualised grid that pages in as it scrolls, whole-row click, live refresh, empty state.
 import { health, listTraces } from './api.js';
 import { append, clear, h } from './dom.js';
 import * as fmt from './format.js';
+import { filterControls, filterParams, parseFilters } from './list-filters.js';
 import { statusBadge } from './status.js';
 
 export { statusBadge };
@@ -56,6 +57,7 @@ export function listView(root, { navigate, setCrumbs }) {
     q: params.get('q') || '',
     statuses: parseStatuses(params),
     sort: parseSort(params),
+    filters: parseFilters(params),
     cursor: null,
     loading: false,
     done: false,
@@ -99,19 +101,31 @@ export function listView(root, { navigate, setCrumbs }) {
   const empty = h('div', { class: 'empty', hidden: true });
   const banner = h('div', { class: 'banner', hidden: true });
 
+  const filters = filterControls(state.filters, (values) => {
+    state.filters = values;
+    syncUrl();
+    reset();
+  });
+
   root.appendChild(h('section', { class: 'list-view' },
     h('div', { class: 'toolbar' }, search, statusFilter, sort, h('span', { class: 'spacer' }), summary),
-    banner, grid, empty));
+    filters.element, banner, grid, empty));
 
   function query(extra) {
     const [sortKey, order] = state.sort.split(':');
-    return { q: state.q, status: [...state.statuses].join(','), sort: sortKey, order, limit: PAGE, ...extra };
+    return {
+      q: state.q, status: [...state.statuses].join(','), ...filterParams(state.filters),
+      sort: sortKey, order, limit: PAGE, ...extra,
+    };
   }
 
   function syncUrl() {
     const p = new URLSearchParams();
     if (state.q) p.set('q', state.q);
     if (state.statuses.size) p.set('status', [...state.statuses].join(','));
+    for (const [name, value] of Object.entries(filterParams(state.filters))) {
+      for (const v of [].concat(value)) p.append(name, v);
+    }
     const [sortKey, order] = state.sort.split(':');
     if (sortKey !== 'start') p.set('sort', sortKey);
     if (order !== 'desc') p.set('order', order);
@@ -166,13 +180,22 @@ export function listView(root, { navigate, setCrumbs }) {
       h('div', { class: 'cell c-cost num', role: 'cell' }, dash(fmt.cost(t.costUsd))));
   }
 
+  // What each rendered row shows: its item and relative start. A row is refilled only when that
+  // changed, not on every scroll frame (rebuilding 40 rows of cells per frame dropped frames).
+  const shown = new WeakMap();
+
   function rowElement(t) {
     let el = rendered.get(t.id);
     if (!el) {
       el = h('div', { class: `run-row ${t.unreadable ? 'unreadable' : ''}`, role: 'row', 'data-id': t.id });
       rendered.set(t.id, el);
     }
-    fill(el, t);
+    const relative = fmt.relative(t.start);
+    const last = shown.get(el);
+    if (!last || last.item !== t || last.relative !== relative) {
+      fill(el, t);
+      shown.set(el, { item: t, relative });
+    }
     return el;
   }
 
@@ -237,12 +260,12 @@ export function listView(root, { navigate, setCrumbs }) {
   }
 
   async function showEmpty() {
-    const filtered = state.q || state.statuses.size;
+    const filtered = state.q || state.statuses.size || filters.active();
     clear(empty);
     empty.hidden = false;
     grid.hidden = true;
     if (filtered) {
-      append(empty, h('h2', null, 'No runs match'), h('p', null, 'Clear the search or the status filter to see every run.'));
+      append(empty, h('h2', null, 'No runs match'), h('p', null, 'Clear the search, the status filter or the filters to see every run.'));
       return;
     }
     let dir = '.traces';
@@ -290,7 +313,9 @@ export function listView(root, { navigate, setCrumbs }) {
     try {
       const page = await listTraces(query({ cursor: state.cursor }), controller.signal);
       if (generation !== state.generation) return;
+      banner.classList.remove('error');
       showSummary(page);
+      filters.learn(page.items);
       for (const t of page.items) add(t, false);
       state.cursor = page.nextCursor;
       state.done = !page.nextCursor;
@@ -300,6 +325,12 @@ export function listView(root, { navigate, setCrumbs }) {
       if (e.name !== 'AbortError') {
         banner.hidden = false;
         banner.textContent = `Cannot load runs: ${e.message}`;
+        if (e.status === 400) {
+          // A filter the server refused: say why, and show no rows from before.
+          banner.classList.add('error');
+          empty.hidden = true;
+          grid.hidden = true;
+        }
       }
     } finally {
       if (generation === state.generation) state.loading = false;

@@ -31,6 +31,7 @@ export class TraceModel {
     this.summary = { ...trace.summary };
     this.data = trace.data;
     this.offset = trace.offset;
+    this.attributes = trace.attributes || {}; // the run's own, from the trace's first line
     this.spans = new Map();
     this.roots = [];
     this.version = 0;

@@ -1,6 +1,8 @@
-// The run view's header: title, status, totals, the per-model breakdown and downloads.
+// The run view's header: title, status, totals, the per-model breakdown, downloads and the link
+// to the run's OpenTelemetry trace.
 import { append, clear, h } from './dom.js';
 import * as fmt from './format.js';
+import { otelLink } from './otel-link.js';
 import { statusBadge } from './status.js';
 
 function total(label, value, hint, cls, id) {
@@ -19,6 +21,7 @@ export function renderRunHeader(header, model, id) {
       statusBadge(s.status),
       running ? h('span', { class: 'badge live', id: 'live-badge' }, 'LIVE') : null,
       h('span', { class: 'spacer' }),
+      otelLink(model.attributes),
       h('a', { class: 'button', id: 'download-run', href: `/api/traces/${encodeURIComponent(id)}/download`, download: `${id}.jsonl`, title: 'The trace file as written (JSON Lines)' }, 'Download run'),
       h('a', { class: 'button', id: 'compare-run', href: `/compare?a=${encodeURIComponent(id)}`, 'data-link': true, title: 'Compare with another run of this tree; p50 / p95 per node' }, 'Compare…')),
     h('div', { class: 'run-id mono muted' }, id),
