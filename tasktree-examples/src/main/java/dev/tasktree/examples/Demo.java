@@ -78,7 +78,7 @@ public final class Demo {
         out.println(stores.description());
         models.checkReachable();
         stores.check();
-        allOk = runExamples(selected, models, stores, options, env, out);
+        allOk = runExamples(selected, models, stores, options, server, env, out);
       } catch (Problem p) {
         if (server != null) {
           server.close();
@@ -115,6 +115,7 @@ public final class Demo {
       Models models,
       DemoStores stores,
       CommandLine.Options options,
+      TraceServer server,
       Map<String, String> env,
       PrintStream out) {
     Path traceDir = options.traceDir();
@@ -133,7 +134,9 @@ public final class Demo {
                   .withTraceSink(new Tee(files, memory))
                   .withCacheStore(stores.cache())
                   .withSignalStore(stores.signals()));
-      Session session = new Session(models, runOptions, memory, journal);
+      Session session =
+          new Session(
+              models, runOptions, memory, journal, traceDir, server == null ? null : server.url());
       boolean live = out == System.out && System.console() != null;
       for (int i = 0; i < examples.size(); i++) {
         Example example = examples.get(i);
