@@ -124,8 +124,8 @@ public final class ApprovalGranted {
       long replayed = resumed.spans().filter(CrashedRun::replayed).count();
       String answer =
           String.format(
-              "waited; approved via POST …/decision (%s store); resumed, %d replayed: %s",
-              delivered.path("store").asText(), replayed, release.published());
+              "waited, approved via UI POST, resumed: %d replayed (decision in the %s store): %s",
+              replayed, delivered.path("store").asText(), release.published());
       return new Example.Outcome(result, answer, resumed.summary().traceId());
     }
   }

@@ -377,7 +377,8 @@ class ExamplesTest {
     assertThat(outcome.result().data()).isEqualTo(note);
     assertThat(outcome.answer())
         .isEqualTo(
-            "waited; approved via POST …/decision (file store); resumed, 1 replayed: " + note);
+            "waited, approved via UI POST, resumed: 1 replayed (decision in the file store): "
+                + note);
     List<String> ids = traces.traceIds();
     assertThat(ids).hasSize(2);
     // the first run suspended on the Approval: its trace ends WAITING
