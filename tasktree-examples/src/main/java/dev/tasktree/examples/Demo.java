@@ -37,6 +37,8 @@ public final class Demo {
       System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "off");
       // The examples fail on purpose (a 500, a lost race); node warnings are in their traces.
       System.setProperty("org.slf4j.simpleLogger.log.dev.tasktree.node", "error");
+      // The trace dir's listing is not news; the server's line on a decision is kept.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.tasktree.server.TraceIndex", "warn");
     }
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
