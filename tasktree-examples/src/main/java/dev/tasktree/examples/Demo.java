@@ -37,6 +37,8 @@ public final class Demo {
       System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "off");
       // The examples fail on purpose (a 500, a lost race); node warnings are in their traces.
       System.setProperty("org.slf4j.simpleLogger.log.dev.tasktree.node", "error");
+      // The trace dir's listing is not news; the server's line on a decision is kept.
+      System.setProperty("org.slf4j.simpleLogger.log.dev.tasktree.server.TraceIndex", "warn");
     }
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
@@ -78,7 +80,7 @@ public final class Demo {
         out.println(stores.description());
         models.checkReachable();
         stores.check();
-        allOk = runExamples(selected, models, stores, options, env, out);
+        allOk = runExamples(selected, models, stores, options, server, env, out);
       } catch (Problem p) {
         if (server != null) {
           server.close();
@@ -115,6 +117,7 @@ public final class Demo {
       Models models,
       DemoStores stores,
       CommandLine.Options options,
+      TraceServer server,
       Map<String, String> env,
       PrintStream out) {
     Path traceDir = options.traceDir();
@@ -133,7 +136,9 @@ public final class Demo {
                   .withTraceSink(new Tee(files, memory))
                   .withCacheStore(stores.cache())
                   .withSignalStore(stores.signals()));
-      Session session = new Session(models, runOptions, memory, journal);
+      Session session =
+          new Session(
+              models, runOptions, memory, journal, traceDir, server == null ? null : server.url());
       boolean live = out == System.out && System.console() != null;
       for (int i = 0; i < examples.size(); i++) {
         Example example = examples.get(i);

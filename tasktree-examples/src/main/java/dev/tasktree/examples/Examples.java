@@ -48,12 +48,12 @@ final class Examples {
           new Example(
               "crashed-run",
               "a durable run dies after 3 of 6 LLM calls; resume replays them and calls the rest",
-              CrashedRun::run));
-
-  // HOOK (issue 16): the approval example ("approval-granted": a run WAITING on an Approval node,
-  // granted from the trace UI's Approve control, then finishing) goes here once the Approval node
-  // of branch durable-approval is on main; it was not when this was written (07:46 UTC), so this
-  // catalogue has no approval example yet; DemoTest counts the examples from this list.
+              CrashedRun::run),
+          new Example(
+              "approval-granted",
+              "a durable run suspends WAITING on an Approval; approved via the trace UI's endpoint,"
+                  + " it resumes",
+              ApprovalGranted::run));
 
   /** The example named {@code name}, or null. */
   static Example named(String name) {

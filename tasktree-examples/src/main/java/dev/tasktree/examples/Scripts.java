@@ -37,6 +37,12 @@ final class Scripts {
                 + " failure.")
             .usage(60, 20));
 
+    // 11 approval granted: the draft a person approves
+    server.script(
+        "release-writer",
+        text("Runs now resume after a crash, and a person can approve a waiting run in the UI.")
+            .usage(28, 18));
+
     // 1 fallback chain: a primary that hangs, a secondary that fails, a tertiary that answers
     server.script(
         "fallback-primary", text("(never seen: the Timeout cancels this call)").delay(seconds(60)));

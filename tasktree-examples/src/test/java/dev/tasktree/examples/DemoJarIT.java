@@ -87,14 +87,18 @@ class DemoJarIT {
     try (Stream<Path> list = Files.list(workDir.resolve(".traces"))) {
       files = list.filter(p -> p.toString().endsWith(".jsonl")).toList();
     }
-    // the cached call runs twice, the resilient calls three times, the crashed run twice
-    assertThat(files).hasSize(14);
+    // the cached call runs twice, the resilient calls three times, the crashed run and the
+    // approved run twice (first attempt, resume)
+    assertThat(files).hasSize(16);
     List<Status> statuses = new java.util.ArrayList<>();
     for (Path file : files) {
       statuses.add(new TraceReader().read(file).summary().status());
     }
-    // every run is OK but the crashed run's first attempt, cut off mid-way
-    assertThat(statuses).filteredOn(s -> s != Status.OK).containsExactly(Status.CANCELLED);
+    // every run is OK but the crashed run's first attempt, cut off mid-way, and the approved
+    // run's first attempt, suspended while it waited for the approval
+    assertThat(statuses)
+        .filteredOn(s -> s != Status.OK)
+        .containsExactlyInAnyOrder(Status.CANCELLED, Status.WAITING);
   }
 
   @Test

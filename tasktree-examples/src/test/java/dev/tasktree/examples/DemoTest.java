@@ -68,19 +68,24 @@ class DemoTest {
     assertThat(results.get(5)).contains("run 1 miss, run 2 hit");
     assertThat(results.get(6)).contains("stopped: kept 2 of 8 chapters");
     assertThat(results.get(9)).contains("crashed after 3 calls; resumed: 3 replayed, 3 cal…");
+    assertThat(results.get(10)).contains("waited, approved via UI POST, resumed: 1 replayed…");
     assertThat(lines.getLast()).startsWith(n + " of " + n + " examples OK. Traces in ");
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
       files = list.filter(p -> p.toString().endsWith(".jsonl")).toList();
     }
-    // the cached call runs twice, the resilient calls three times, the crashed run twice
-    assertThat(files).hasSize(14);
+    // the cached call runs twice, the resilient calls three times, the crashed run and the
+    // approved run twice (first attempt, resume)
+    assertThat(files).hasSize(16);
     List<Status> statuses = new java.util.ArrayList<>();
     for (Path file : files) {
       statuses.add(new TraceReader().read(file).summary().status());
     }
-    // every run is OK but the crashed run's first attempt, cut off mid-way
-    assertThat(statuses).filteredOn(s -> s != Status.OK).containsExactly(Status.CANCELLED);
+    // every run is OK but the crashed run's first attempt, cut off mid-way, and the approved
+    // run's first attempt, suspended while it waited for the approval
+    assertThat(statuses)
+        .filteredOn(s -> s != Status.OK)
+        .containsExactlyInAnyOrder(Status.CANCELLED, Status.WAITING);
     // its journal is in the trace dir, and nothing is left to resume
     assertThat(dir.resolve("journal")).isDirectory();
     for (String line : results) {

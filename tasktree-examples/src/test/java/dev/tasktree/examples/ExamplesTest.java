@@ -9,10 +9,14 @@ import dev.tasktree.llm.LlmError;
 import dev.tasktree.llm.LlmReply;
 import dev.tasktree.llm.testing.RecordedRequest;
 import dev.tasktree.llm.testing.ScriptedLlmServer;
+import dev.tasktree.server.ServerOptions;
+import dev.tasktree.server.TraceServer;
 import dev.tasktree.store.FileJournal;
 import dev.tasktree.store.InMemoryCacheStore;
 import dev.tasktree.store.InMemorySignalStore;
+import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.InMemoryTraceSink;
+import dev.tasktree.trace.JsonlTraceWriter;
 import dev.tasktree.trace.Span;
 import dev.tasktree.trace.Status;
 import dev.tasktree.trace.Trace;
@@ -41,6 +45,7 @@ class ExamplesTest {
   private final InMemoryTraceSink traces = new InMemoryTraceSink();
   private final InMemorySignalStore signals = new InMemorySignalStore();
   @TempDir Path journalDir;
+  @TempDir Path traceDir;
   private FileJournal journal;
   private Session session;
 
@@ -73,7 +78,9 @@ class ExamplesTest {
                 .withCacheStore(new InMemoryCacheStore())
                 .withSignalStore(signals),
             traces,
-            journal);
+            journal,
+            traceDir,
+            null);
   }
 
   @Test
@@ -338,5 +345,92 @@ class ExamplesTest {
     assertThat(calls.stream().filter(CrashedRun::replayed)).hasSize(3);
     // the resumed run ended: nothing is left to resume
     assertThat(journal.resumable()).isEmpty();
+  }
+
+  /** The session of the demo: its traces also written as files into the trace dir. */
+  private Session withTraceFiles(JsonlTraceWriter files, String traceUi) {
+    return new Session(
+        models,
+        session.options().withTraceSink(new Tee(files, traces)),
+        traces,
+        journal,
+        traceDir,
+        traceUi);
+  }
+
+  private static JsonlTraceWriter traceFiles(Path dir) {
+    return JsonlTraceWriter.open(dir, Duration.ofMillis(25), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void anApprovalSuspendsTheRunIsGrantedThroughTheDecisionEndpointAndTheRunResumesOk()
+      throws Exception {
+    Example.Outcome outcome;
+    try (JsonlTraceWriter files = traceFiles(traceDir)) {
+      // not serving: the example starts a trace server of its own over the trace dir
+      outcome = ApprovalGranted.run(withTraceFiles(files, null));
+    }
+
+    assertThat(outcome.result().isOk()).as(outcome.answer()).isTrue();
+    String note =
+        "Runs now resume after a crash, and a person can approve a waiting run in the UI.";
+    assertThat(outcome.result().data()).isEqualTo(note);
+    assertThat(outcome.answer())
+        .isEqualTo(
+            "waited, approved via UI POST, resumed: 1 replayed (decision in the file store): "
+                + note);
+    List<String> ids = traces.traceIds();
+    assertThat(ids).hasSize(2);
+    // the first run suspended on the Approval: its trace ends WAITING
+    Trace suspended = session.trace(ids.get(0));
+    assertThat(suspended.summary().status()).isEqualTo(Status.WAITING);
+    Span waiting = suspended.spansOfKind("Approval").getFirst();
+    assertThat(waiting.status()).isEqualTo(Status.WAITING);
+    assertThat(waiting.attribute(Attributes.APPROVAL_OUTCOME).asText()).isEqualTo("suspended");
+    // the resumed run: the draft replayed, the decision the trace server wrote taken, OK
+    Trace resumed = session.trace(outcome.traceId());
+    assertThat(outcome.traceId()).isEqualTo(ids.get(1));
+    assertThat(resumed.summary().status()).isEqualTo(Status.OK);
+    assertThat(resumed.spansOfKind("Llm")).singleElement().matches(CrashedRun::replayed);
+    Span approval = resumed.spansOfKind("Approval").getFirst();
+    assertThat(approval.status()).isEqualTo(Status.OK);
+    assertThat(approval.attribute(Attributes.APPROVAL_OUTCOME).asText()).isEqualTo("approved");
+    assertThat(approval.attribute(Attributes.APPROVAL_DECIDED_BY).asText()).isEqualTo("trace-ui");
+    assertThat(approval.attribute(Attributes.APPROVAL_COMMENT).asText()).isEqualTo("looks good");
+    assertThat(CrashedRun.replayed(approval)).isFalse();
+    // the model drafted once, the decision is a file of the trace dir, and the run is finished
+    assertThat(server.requests("release-writer")).hasSize(1);
+    assertThat(traceDir.resolve("signals")).isNotEmptyDirectory();
+    assertThat(journal.resumable()).isEmpty();
+  }
+
+  @Test
+  void whenTheDemoServesTheApprovalIsPostedToItsServer() throws Exception {
+    Example.Outcome outcome;
+    try (JsonlTraceWriter files = traceFiles(traceDir);
+        TraceServer ui =
+            TraceServer.start(ServerOptions.defaults().withTraceDir(traceDir).withPort(0))) {
+      outcome = ApprovalGranted.run(withTraceFiles(files, ui.url()));
+    }
+    assertThat(outcome.result().isOk()).as(outcome.answer()).isTrue();
+    Span approval = session.trace(outcome.traceId()).spansOfKind("Approval").getFirst();
+    assertThat(approval.attribute(Attributes.APPROVAL_DECIDED_BY).asText()).isEqualTo("trace-ui");
+  }
+
+  @Test
+  void anUnreachableTraceUiIsAClearErrorAndTheRunStaysResumable() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (JsonlTraceWriter files = traceFiles(traceDir)) {
+      Session demo = withTraceFiles(files, "http://127.0.0.1:" + closedPort + "/");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApprovalGranted.run(demo))
+          .isInstanceOf(java.io.IOException.class);
+    }
+    // nothing lost: the suspended run waits in the journal for its decision
+    assertThat(journal.resumable()).singleElement().isEqualTo(traces.traceIds().getFirst());
+    assertThat(session.trace(traces.traceIds().getFirst()).summary().status())
+        .isEqualTo(Status.WAITING);
   }
 }
