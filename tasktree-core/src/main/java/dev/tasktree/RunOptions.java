@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,20 +34,7 @@ import java.util.function.Supplier;
  */
 public final class RunOptions {
 
-  private static final RunOptions DEFAULTS =
-      new RunOptions(
-          TraceSink.none(),
-          InMemoryCacheStore.shared(),
-          InMemorySignalStore.shared(),
-          Random::new,
-          Clock.systemUTC(),
-          ValueLimits.DEFAULT,
-          Duration.ofMillis(100),
-          RunInterceptor.none(),
-          RedactionPolicy.defaults(),
-          null,
-          null,
-          false);
+  private static final RunOptions DEFAULTS = new RunOptions(new Draft());
 
   private final TraceSink traceSink;
   private final CacheStore cacheStore;
@@ -61,31 +49,62 @@ public final class RunOptions {
   private final Journal journal;
   private final boolean suspendOnApproval;
 
-  private RunOptions(
-      TraceSink traceSink,
-      CacheStore cacheStore,
-      SignalStore signalStore,
-      Supplier<Random> random,
-      Clock clock,
-      ValueLimits valueLimits,
-      Duration cancelGrace,
-      RunInterceptor interceptor,
-      RedactionPolicy redaction,
-      BudgetPolicy budget,
-      Journal journal,
-      boolean suspendOnApproval) {
-    this.suspendOnApproval = suspendOnApproval;
-    this.budget = budget;
-    this.journal = journal;
-    this.interceptor = interceptor;
-    this.redaction = redaction;
-    this.traceSink = traceSink;
-    this.cacheStore = cacheStore;
-    this.signalStore = signalStore;
-    this.random = random;
-    this.clock = clock;
-    this.valueLimits = valueLimits;
-    this.cancelGrace = cancelGrace;
+  private RunOptions(Draft d) {
+    this.traceSink = d.traceSink;
+    this.cacheStore = d.cacheStore;
+    this.signalStore = d.signalStore;
+    this.random = d.random;
+    this.clock = d.clock;
+    this.valueLimits = d.valueLimits;
+    this.cancelGrace = d.cancelGrace;
+    this.interceptor = d.interceptor;
+    this.redaction = d.redaction;
+    this.budget = d.budget;
+    this.journal = d.journal;
+    this.suspendOnApproval = d.suspendOnApproval;
+  }
+
+  /**
+   * A copy of these options with {@code change} applied: the one place every {@code with*} goes
+   * through.
+   */
+  private RunOptions with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return new RunOptions(d);
+  }
+
+  /** The options while they are being changed; starts as the defaults. */
+  private static final class Draft {
+    TraceSink traceSink = TraceSink.none();
+    CacheStore cacheStore = InMemoryCacheStore.shared();
+    SignalStore signalStore = InMemorySignalStore.shared();
+    Supplier<Random> random = Random::new;
+    Clock clock = Clock.systemUTC();
+    ValueLimits valueLimits = ValueLimits.DEFAULT;
+    Duration cancelGrace = Duration.ofMillis(100);
+    RunInterceptor interceptor = RunInterceptor.none();
+    RedactionPolicy redaction = RedactionPolicy.defaults();
+    BudgetPolicy budget = null;
+    Journal journal = null;
+    boolean suspendOnApproval = false;
+
+    Draft() {}
+
+    Draft(RunOptions from) {
+      traceSink = from.traceSink;
+      cacheStore = from.cacheStore;
+      signalStore = from.signalStore;
+      random = from.random;
+      clock = from.clock;
+      valueLimits = from.valueLimits;
+      cancelGrace = from.cancelGrace;
+      interceptor = from.interceptor;
+      redaction = from.redaction;
+      budget = from.budget;
+      journal = from.journal;
+      suspendOnApproval = from.suspendOnApproval;
+    }
   }
 
   /** The defaults (see the class comment). */
@@ -95,19 +114,7 @@ public final class RunOptions {
 
   /** Sends traces to {@code sink}. */
   public RunOptions withTraceSink(TraceSink sink) {
-    return new RunOptions(
-        sink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.traceSink = sink);
   }
 
   /**
@@ -126,19 +133,7 @@ public final class RunOptions {
     if (interceptor == null) {
       throw new NullPointerException("interceptor");
     }
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.interceptor = interceptor);
   }
 
   /** Writes one JSON Lines trace file per run under {@code directory} (created when missing). */
@@ -148,36 +143,12 @@ public final class RunOptions {
 
   /** Caches through {@code store}. */
   public RunOptions withCacheStore(CacheStore store) {
-    return new RunOptions(
-        traceSink,
-        store,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.cacheStore = store);
   }
 
   /** Watches termination signals in {@code store}. */
   public RunOptions withSignalStore(SignalStore store) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        store,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.signalStore = store);
   }
 
   /**
@@ -185,19 +156,7 @@ public final class RunOptions {
    * run's random choices repeat.
    */
   public RunOptions withRandom(Supplier<Random> random) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.random = random);
   }
 
   /**
@@ -205,36 +164,12 @@ public final class RunOptions {
    * {@code clock}.
    */
   public RunOptions withClock(Clock clock) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.clock = clock);
   }
 
   /** Cuts traced values at these limits. */
   public RunOptions withValueLimits(ValueLimits limits) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        limits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.valueLimits = limits);
   }
 
   /**
@@ -246,19 +181,7 @@ public final class RunOptions {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("cancel grace must not be negative");
     }
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        grace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.cancelGrace = grace);
   }
 
   /**
@@ -268,19 +191,7 @@ public final class RunOptions {
    * RedactionPolicy#builder()}.
    */
   public RunOptions withRedaction(RedactionPolicy policy) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        java.util.Objects.requireNonNull(policy, "policy"),
-        budget,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.redaction = java.util.Objects.requireNonNull(policy, "policy"));
   }
 
   /**
@@ -295,36 +206,12 @@ public final class RunOptions {
    * @throws NullPointerException when {@code budget} is null (use {@link #withoutBudget()})
    */
   public RunOptions withBudget(BudgetPolicy budget) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        java.util.Objects.requireNonNull(budget, "budget"),
-        journal,
-        suspendOnApproval);
+    return with(d -> d.budget = java.util.Objects.requireNonNull(budget, "budget"));
   }
 
   /** Runs without a per-run budget (the default). */
   public RunOptions withoutBudget() {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        null,
-        journal,
-        suspendOnApproval);
+    return with(d -> d.budget = null);
   }
 
   /**
@@ -337,36 +224,12 @@ public final class RunOptions {
    * @throws NullPointerException when {@code journal} is null (use {@link #withoutJournal()})
    */
   public RunOptions withJournal(Journal journal) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        java.util.Objects.requireNonNull(journal, "journal"),
-        suspendOnApproval);
+    return with(d -> d.journal = java.util.Objects.requireNonNull(journal, "journal"));
   }
 
   /** Runs without a journal (the default): nothing is checkpointed, a crash loses the run. */
   public RunOptions withoutJournal() {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        null,
-        suspendOnApproval);
+    return with(d -> d.journal = null);
   }
 
   /** The run's journal, or null when runs are not durable. */
@@ -387,19 +250,7 @@ public final class RunOptions {
 
   /** Whether an Approval without a decision suspends the run ({@code true}) or blocks. */
   public RunOptions withSuspendOnApproval(boolean suspend) {
-    return new RunOptions(
-        traceSink,
-        cacheStore,
-        signalStore,
-        random,
-        clock,
-        valueLimits,
-        cancelGrace,
-        interceptor,
-        redaction,
-        budget,
-        journal,
-        suspend);
+    return with(d -> d.suspendOnApproval = suspend);
   }
 
   /** Whether an Approval without a decision suspends the run (see {@link #suspendOnApproval()}). */
