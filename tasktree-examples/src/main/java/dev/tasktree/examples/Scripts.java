@@ -23,11 +23,11 @@ final class Scripts {
         "crash-plan",
         text("Compare cost, latency and risk of a second provider.").usage(30, 11),
         text("1. Cost 2. Latency 3. Risk").usage(22, 9));
-    // the first section is done at once; the other two are still being written when the
-    // process "dies", and answer at once when the resumed run asks again
+    // the first section is done once all three are asked for; the other two are still being
+    // written when the process "dies", and answer at once when the resumed run asks again
     server.script(
         "crash-write",
-        text("A paragraph on the topic.").usage(25, 7),
+        text("A paragraph on the topic.").usage(25, 7).afterRequests(3),
         text("A paragraph on the topic.").usage(25, 7).delay(seconds(10)),
         text("A paragraph on the topic.").usage(25, 7).delay(seconds(10)),
         text("A paragraph on the topic.").usage(25, 7));

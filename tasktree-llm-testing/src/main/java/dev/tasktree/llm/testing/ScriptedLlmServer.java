@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
   private static final String PATH = "/v1/chat/completions";
   private static final String JSON_TYPE = "application/json";
+  private static final Duration HOLD_LIMIT = Duration.ofMinutes(1);
+  private static final Duration HOLD_POLL = Duration.ofMillis(10);
 
   private final ServerSocket serverSocket;
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
@@ -199,7 +202,8 @@ public final class ScriptedLlmServer implements AutoCloseable {
       return true;
     }
     ScriptedReply reply = script.next();
-    if (!reply.delay().isZero() && !HttpWire.waitWhileOpen(socket, in, reply.delay())) {
+    if (!awaitRequests(model, reply.awaitRequests(), socket, in)
+        || !reply.delay().isZero() && !HttpWire.waitWhileOpen(socket, in, reply.delay())) {
       recorded.outcome(RecordedRequest.Outcome.CLIENT_CLOSED);
       return false;
     }
@@ -214,6 +218,21 @@ public final class ScriptedLlmServer implements AutoCloseable {
       recorded.outcome(RecordedRequest.Outcome.CLIENT_CLOSED);
       throw e;
     }
+  }
+
+  /**
+   * Holds a reply until {@code count} requests for {@code model} have arrived, or a minute has
+   * passed; returns false if the client hung up meanwhile.
+   */
+  private boolean awaitRequests(String model, int count, Socket socket, InputStream in)
+      throws IOException {
+    long deadline = System.nanoTime() + HOLD_LIMIT.toNanos();
+    while (requests(model).size() < count && System.nanoTime() < deadline) {
+      if (!HttpWire.waitWhileOpen(socket, in, HOLD_POLL)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sends {@code reply}; returns whether the connection may serve another request. */

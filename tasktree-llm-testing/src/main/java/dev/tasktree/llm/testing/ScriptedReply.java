@@ -60,6 +60,7 @@ public final class ScriptedReply {
     String errorCode;
     String errorType;
     Duration delay = Duration.ZERO;
+    int awaitRequests;
     Duration chunkDelay = Duration.ZERO;
     Usage usage;
     Usage interimUsage;
@@ -233,6 +234,19 @@ public final class ScriptedReply {
     return with(r -> r.delay = d);
   }
 
+  /**
+   * This reply, held until the server has received at least {@code count} requests for its model
+   * (this one included) — so a test can have several calls in flight at once without guessing at
+   * timing. The hold ends early if the client gives up, and after one minute at most; any {@link
+   * #delay(Duration) delay} runs after it.
+   */
+  public ScriptedReply afterRequests(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    return with(r -> r.awaitRequests = count);
+  }
+
   /** This reply, with a pause between streamed chunks (latency between tokens). */
   public ScriptedReply chunkDelay(Duration delay) {
     Duration d = requireNonNegative(delay);
@@ -336,6 +350,10 @@ public final class ScriptedReply {
 
   Duration delay() {
     return s.delay;
+  }
+
+  int awaitRequests() {
+    return s.awaitRequests;
   }
 
   Duration chunkDelay() {

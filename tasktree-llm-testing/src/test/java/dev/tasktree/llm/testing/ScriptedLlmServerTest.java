@@ -87,6 +87,32 @@ class ScriptedLlmServerTest {
   }
 
   @Test
+  void aHeldReplyIsSentOnlyOnceTheRequestsItWaitsForHaveArrived() throws Exception {
+    try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
+      server.script("m", ScriptedReply.text("held").afterRequests(2), ScriptedReply.text("next"));
+      String body = "{\"model\":\"m\",\"messages\":[]}";
+      var first =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return post(server, "/v1/chat/completions", body).body();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      org.awaitility.Awaitility.await().until(() -> server.requests("m").size() == 1);
+      // the first request is held while it is alone, however long that is
+      Thread.sleep(300);
+      assertThat(first).isNotDone();
+      assertThat(server.requests("m").getFirst().outcome())
+          .isEqualTo(RecordedRequest.Outcome.IN_PROGRESS);
+
+      assertThat(post(server, "/v1/chat/completions", body).body()).contains("next");
+      assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).contains("held");
+    }
+  }
+
+  @Test
   void unknownModelsPathsAndBadBodiesGetErrors() throws Exception {
     try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
       assertThat(post(server, "/v1/chat/completions", "{\"model\":\"nope\"}").statusCode())
@@ -105,6 +131,8 @@ class ScriptedLlmServerTest {
 
   @Test
   void scriptsAreValidated() {
+    assertThatThrownBy(() -> ScriptedReply.text("x").afterRequests(0))
+        .isInstanceOf(IllegalArgumentException.class);
     try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
       assertThatThrownBy(() -> server.script("m")).hasMessageContaining("at least one reply");
     }
