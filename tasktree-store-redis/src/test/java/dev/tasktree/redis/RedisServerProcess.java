@@ -2,10 +2,13 @@ package dev.tasktree.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,9 +30,21 @@ final class RedisServerProcess implements AutoCloseable {
     this.extraArgs = extraArgs;
   }
 
-  /** Starts a server; skips the test (fails under CI) when the redis-server binary is missing. */
+  /**
+   * Starts a server on a free port; skips the test (fails under CI) when the redis-server binary is
+   * missing. A port that another process takes between being found free and the server binding it
+   * is given up for a fresh one.
+   */
   static RedisServerProcess start(String... extraArgs) {
-    return startOn(freePort(), extraArgs);
+    PortTaken taken = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return startOn(freePort(), extraArgs);
+      } catch (PortTaken e) {
+        taken = e;
+      }
+    }
+    throw taken;
   }
 
   /** Starts a server on {@code port}; skips (fails under CI) without the redis-server binary. */
@@ -99,20 +114,52 @@ final class RedisServerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Process started = process;
     await("redis-server on port " + port)
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .ignoreExceptions()
-        .until(this::answers);
+        .ignoreExceptionsMatching(e -> e instanceof IOException)
+        .until(() -> answeringPid(started) == started.pid());
   }
 
-  private boolean answers() throws IOException {
+  /**
+   * The process id of the redis-server answering on the port — which must be the one started here:
+   * when another process holds the port, ours exits at once and the one answering is a stranger,
+   * whose later stop would look like our server dropping connections.
+   */
+  private long answeringPid(Process started) throws IOException {
+    if (!started.isAlive()) {
+      throw new PortTaken(port);
+    }
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.getOutputStream().write("PING\r\n".getBytes());
-      byte[] reply = new byte[7];
-      int n = socket.getInputStream().read(reply);
-      // +PONG, or -NOAUTH when a password is required: either way the server is up
-      return n > 0 && (reply[0] == '+' || new String(reply, 0, n).startsWith("-NOAUTH"));
+      socket.setSoTimeout(2_000);
+      String password = password();
+      String auth = password == null ? "" : "AUTH " + password + "\r\n";
+      socket.getOutputStream().write((auth + "INFO server\r\n").getBytes(StandardCharsets.UTF_8));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        if (line.startsWith("process_id:")) {
+          return Long.parseLong(line.substring("process_id:".length()).trim());
+        }
+        if (line.startsWith("-") && !line.startsWith("-LOADING")) {
+          throw new IOException("redis-server on port " + port + " answered " + line);
+        }
+      }
+      return -1;
+    }
+  }
+
+  private String password() {
+    int at = extraArgs.indexOf("--requirepass");
+    return at < 0 ? null : extraArgs.get(at + 1);
+  }
+
+  /** The port was taken by another process before the server could bind it. */
+  static final class PortTaken extends IllegalStateException {
+    PortTaken(int port) {
+      super("redis-server could not bind port " + port + ": another process holds it");
     }
   }
 
