@@ -43,9 +43,9 @@ import java.util.function.Function;
  * reported to the model as an error message; they do not fail the node.
  *
  * <p><b>Cancellation.</b> When a Timeout, Terminable or Race cancels the node, the HTTP request —
- * streaming or not — is aborted: the call runs on a virtual thread (the node's own, or a fresh one
- * when the node runs on a platform thread), the node's cancel hook interrupts it, and an
- * interrupted virtual thread closes its socket — the server sees the connection close.
+ * streaming or not — is aborted and the server sees the connection close. The call runs on the
+ * node's own thread: on a virtual thread the cancel hook interrupts it (its socket closes); on a
+ * platform thread it cancels the OkHttp call, as an interrupt of the caller does.
  *
  * <p><b>Trace.</b> The node's span carries the request (model, parameters, messages, tool
  * definitions), the response (output messages, finish reason), usage, cost, latency and time to

@@ -52,6 +52,8 @@ public final class LlmProvider implements AutoCloseable {
             .baseUrl(b.baseUrl)
             .maxRetries(b.maxRetries)
             .timeout(b.timeout)
+            .addInterceptor(CallAbort.INTERCEPTOR) // aborts platform-thread calls on cancel
+            .sleeper(CallAbort.SLEEPER)
             .putAllHeaders(
                 b.headers.entrySet().stream()
                     .collect(

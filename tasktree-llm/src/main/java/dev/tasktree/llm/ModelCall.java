@@ -8,15 +8,14 @@ import dev.tasktree.spi.NodeContext;
 import dev.tasktree.trace.LogLevel;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
- * One HTTP exchange with the model, abortable by cancellation, streamed or not. Interrupting a
- * virtual thread blocked on a socket closes that socket, so on a virtual thread (every child of
- * Timeout, Race, Parallel, Terminable, and runs started with {@code Tree.start}) the call runs
- * inline and the node's cancel hook interrupts it; on a platform thread it runs on a fresh virtual
- * thread that the hook — or an interruption of the caller — interrupts.
+ * One HTTP exchange with the model, abortable by cancellation, streamed or not, always on the
+ * calling thread. On a virtual thread (every child of Timeout, Race, Parallel, Terminable, and runs
+ * started with {@code Tree.start}) the node's cancel hook interrupts it, and an interrupted virtual
+ * thread closes its socket. On a platform thread, where an interrupt would not wake a blocked read,
+ * the exchange runs under a {@link CallAbort}: the cancel hook cancels the OkHttp call, and {@link
+ * InterruptWatch} does so when the caller is interrupted.
  */
 final class ModelCall {
 
@@ -51,18 +50,18 @@ final class ModelCall {
         throw failed(e, m, acc, ctx);
       }
     }
-    FutureTask<ModelTurn> task =
-        new FutureTask<>(() -> exchange(client, request, m.name(), acc, start, ctx));
-    Thread worker = Thread.ofVirtual().name("tasktree-llm-call").unstarted(task);
-    try (NodeContext.Registration hook = ctx.onCancel(worker::interrupt)) {
-      worker.start();
-      return finished(task.get(), acc, ctx);
-    } catch (InterruptedException e) {
-      worker.interrupt();
-      cancelled(m, acc, ctx);
-      throw e;
-    } catch (ExecutionException e) {
-      throw failed(e.getCause(), m, acc, ctx);
+    CallAbort abort = CallAbort.open();
+    try (abort;
+        NodeContext.Registration hook = ctx.onCancel(abort::cancel);
+        InterruptWatch.Watched watched = InterruptWatch.watch(abort)) {
+      return finished(exchange(client, request, m.name(), acc, start, ctx), acc, ctx);
+    } catch (RuntimeException e) {
+      if (abort.interrupted()) {
+        Thread.interrupted(); // reported as the exception, as a blocking call would
+        cancelled(m, acc, ctx);
+        throw new InterruptedException("interrupted during the model call");
+      }
+      throw failed(e, m, acc, ctx);
     }
   }
 

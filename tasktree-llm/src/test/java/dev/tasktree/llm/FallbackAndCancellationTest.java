@@ -172,6 +172,54 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
   }
 
   @Test
+  void aPlatformThreadCallerMakesTheCallOnItsOwnThread() {
+    server.script("streamed", ScriptedReply.text("one two three").usage(3, 3));
+    List<Thread> listenedOn = new CopyOnWriteArrayList<>();
+    Tree<Chat> tree =
+        Tree.<Chat>named("Own")
+            .node(chat("streamed").stream(e -> listenedOn.add(Thread.currentThread())))
+            .build();
+    java.util.concurrent.atomic.AtomicReference<Result> result =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !caller.isAlive());
+    assertThat(result.get().isOk()).isTrue();
+    // the stream is read where the request is made: no hand-off to another thread and back
+    assertThat(listenedOn).isNotEmpty().allMatch(t -> t == caller);
+  }
+
+  @Test
+  void interruptingAPlatformThreadCallerInTheSdksRetryBackOffEndsTheCallAtOnce() throws Exception {
+    server.script("flaky", ScriptedReply.error(503, "busy").retryAfter(Duration.ofSeconds(20)));
+    try (LlmProvider retrying =
+        LlmProvider.builder("retrying").baseUrl(server.baseUrl()).maxRetries(3).build()) {
+      Tree<Chat> tree =
+          Tree.<Chat>named("Flaky")
+              .node(Llm.chat(LlmModel.of(retrying, "flaky"), Chat::messages))
+              .build();
+      java.util.concurrent.atomic.AtomicReference<Result> result =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+
+      // the first attempt was answered 503: the SDK now waits the 20 s the server asked for
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  server.requests("flaky").size() == 1
+                      && server.requests("flaky").getFirst().outcome()
+                          == RecordedRequest.Outcome.COMPLETED);
+      caller.interrupt();
+      caller.join(Duration.ofSeconds(5));
+
+      assertThat(caller.isAlive()).isFalse();
+      assertThat(result.get().isOk()).isFalse();
+      assertThat(server.requests("flaky")).hasSize(1); // no retry after the interrupt
+    }
+  }
+
+  @Test
   void providerRequestTimeoutFailsWithCategoryTimeout() {
     server.script("sluggish", ScriptedReply.text("late").delay(Duration.ofSeconds(30)));
     try (LlmProvider impatient =
