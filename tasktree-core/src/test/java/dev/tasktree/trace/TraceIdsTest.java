@@ -31,6 +31,27 @@ class TraceIdsTest {
     assertThat(TraceIds.isValid("x".repeat(200))).isFalse();
   }
 
+  /** The hand-written check accepts exactly what the regex it replaced accepted. */
+  @Test
+  void validityIsThatOfTheRegex() {
+    java.util.regex.Pattern regex =
+        java.util.regex.Pattern.compile("[0-9A-Za-z][0-9A-Za-z_-]{0,127}");
+    String alphabet = "aZz09-_./\\ \u0000é😀:AZ";
+    Random random = new Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder id = new StringBuilder();
+      int length = i % 100 == 0 ? 120 + random.nextInt(20) : random.nextInt(12);
+      for (int c = 0; c < length; c++) {
+        id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      assertThat(TraceIds.isValid(id.toString()))
+          .as(id.toString())
+          .isEqualTo(regex.matcher(id).matches());
+    }
+    assertThat(TraceIds.isValid("a".repeat(128))).isTrue();
+    assertThat(TraceIds.isValid("a".repeat(129))).isFalse();
+  }
+
   @Test
   void slugsAreShortAndNeverEmpty() {
     assertThat(TraceIds.slug("!!!")).isEqualTo("tree");

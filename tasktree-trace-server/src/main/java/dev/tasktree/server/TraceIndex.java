@@ -51,13 +51,16 @@ final class TraceIndex implements AutoCloseable {
   static final String SUFFIX = ".jsonl";
   private static final Logger LOG = LoggerFactory.getLogger(TraceIndex.class);
   private static final long MIN_REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+  private static final int BATCH = 256;
 
   private final Path dir;
   private final TraceFileReader files;
   private final Duration staleAfter;
   private final Clock clock;
-  private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
+  // sized for a large directory at once: growing a map of 100,000 entries step by step cost more
+  // than reading their files' heads
+  private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>(1 << 16);
+  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>(1 << 16);
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong startVersion = new AtomicLong();
   private final AtomicLong durationVersion = new AtomicLong();
@@ -337,8 +340,8 @@ final class TraceIndex implements AutoCloseable {
       }
       startWatching();
     }
-    Set<String> seen = new HashSet<>();
-    List<Path> known = new ArrayList<>();
+    Set<String> seen = HashSet.newHashSet(entries.size() + 1024);
+    List<Path> known = new ArrayList<>(entries.size());
     List<String> toRead = new ArrayList<>();
     int ignoredNow = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -380,7 +383,7 @@ final class TraceIndex implements AutoCloseable {
       }
     }
     toRead.sort(Comparator.reverseOrder()); // ids sort by time: newest first
-    toRead.forEach(this::schedule);
+    scheduleAll(toRead);
     if (!scanned) {
       LOG.info(
           "{}: {} trace files listed in {} ms; {} from the persisted index, {} to read",
@@ -437,6 +440,51 @@ final class TraceIndex implements AutoCloseable {
       }
     } catch (java.util.concurrent.RejectedExecutionException e) {
       pending.decrementAndGet(); // closing
+    }
+  }
+
+  /**
+   * Queues many files at once: those never read before go to the readers in batches (one task per
+   * {@value #BATCH} files rather than per file — a first start queues every file of the directory);
+   * the others one by one, spaced from their last read.
+   */
+  private void scheduleAll(List<String> ids) {
+    List<Runnable> batch = new ArrayList<>(BATCH);
+    for (String id : ids) {
+      if (tracked.containsKey(id)) {
+        schedule(id);
+        continue;
+      }
+      Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
+      if (t.lastReadEnd != 0 || !t.queued.compareAndSet(false, true)) {
+        schedule(id); // read before, or queued meanwhile: the usual path decides
+        continue;
+      }
+      pending.incrementAndGet();
+      batch.add(() -> process(id, t));
+      if (batch.size() == BATCH) {
+        submitBatch(batch);
+        batch = new ArrayList<>(BATCH);
+      }
+    }
+    if (!batch.isEmpty()) {
+      submitBatch(batch);
+    }
+  }
+
+  private void submitBatch(List<Runnable> reads) {
+    try {
+      readers.execute(
+          () -> {
+            for (Runnable read : reads) {
+              if (closed) {
+                return; // the index is gone: nobody waits for these
+              }
+              read.run();
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pending.addAndGet(-reads.size()); // closing
     }
   }
 

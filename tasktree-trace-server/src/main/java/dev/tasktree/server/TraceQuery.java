@@ -51,6 +51,12 @@ final class TraceQuery {
   /** Rebuilds cheaper than this stay on the request's thread, even while indexing. */
   private static final long ASYNC_ABOVE_NANOS = 2_000_000;
 
+  /**
+   * While the index fills, a snapshot is rebuilt at most this often (or every four build times,
+   * when longer): back-to-back rebuilds of 100,000 keys took a core from the files' readers.
+   */
+  private static final long REBUILD_SPACING_NANOS = 250_000_000;
+
   TraceQuery(TraceIndex index) {
     this.index = index;
   }
@@ -144,7 +150,8 @@ final class TraceQuery {
    * The sorted snapshot for an order. Rebuilt on the request's thread when it is out of date —
    * except while the index is still filling and a rebuild is costly: then the request gets the
    * previous snapshot (its entries are read live, only new ids are missing) and one background
-   * rebuild is started, so list latency stays flat while thousands of files are being read.
+   * rebuild is started, at most every {@link #REBUILD_SPACING_NANOS}, so list latency stays flat
+   * and the files' readers keep their cores while thousands of files are being read.
    */
   private Snapshot snapshot(Sort sort) {
     long version = index.sortVersion(sort);
@@ -155,7 +162,8 @@ final class TraceQuery {
         return snap;
       }
       if (snap != null && index.indexing() && snap.buildNanos > ASYNC_ABOVE_NANOS) {
-        if (rebuilding.add(sort)) {
+        long due = snap.builtAt + Math.max(REBUILD_SPACING_NANOS, 4 * snap.buildNanos);
+        if (System.nanoTime() - due >= 0 && rebuilding.add(sort)) {
           Thread.ofVirtual().name("tasktree-list-rebuild").start(() -> rebuild(sort));
         }
         return snap;
@@ -202,7 +210,8 @@ final class TraceQuery {
     Comparator<Key> order = order();
     Key[] array = keys.toArray(Key[]::new);
     Arrays.sort(array, order);
-    return new Snapshot(version, array, order, System.nanoTime() - started);
+    long built = System.nanoTime();
+    return new Snapshot(version, array, order, built - started, built);
   }
 
   /** Descending by key, then by id: the default order (newest first). */
@@ -238,5 +247,6 @@ final class TraceQuery {
    */
   private record Key(String id, double key, String text) {}
 
-  private record Snapshot(long version, Key[] keys, Comparator<Key> order, long buildNanos) {}
+  private record Snapshot(
+      long version, Key[] keys, Comparator<Key> order, long buildNanos, long builtAt) {}
 }
