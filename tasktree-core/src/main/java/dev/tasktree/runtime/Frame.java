@@ -113,7 +113,7 @@ public final class Frame {
     if (scope.cancelled()) {
       throw new Cancelled(scope.reason());
     }
-    String childPath = run.recorder().enabled() ? path() + " > " + step.segment() : null;
+    String childPath = run.recorder().enabled() ? childPath(path(), step) : null;
     Recorder.Span childSpan = run.recorder().start(span, step.name(), step.kind(), childPath);
     if (task != null) {
       task.started(childSpan);
@@ -190,6 +190,23 @@ public final class Frame {
   }
 
   /** This node's path from the tree root. */
+  /**
+   * A child's path: the one its step was built with when that is the same text (every node of a
+   * tree outside Gather items and subtrees), so a traced run does not build one string per node.
+   */
+  private static String childPath(String parentPath, Step<?> step) {
+    String built = step.path();
+    String segment = step.segment();
+    int n = parentPath.length();
+    if (built.length() == n + 3 + segment.length()
+        && built.startsWith(parentPath)
+        && built.startsWith(" > ", n)
+        && built.endsWith(segment)) {
+      return built;
+    }
+    return parentPath + " > " + segment;
+  }
+
   public String path() {
     if (path == null) {
       path = parent == null ? segment : parent.path() + " > " + segment;

@@ -20,8 +20,11 @@ final class LineEncoder {
 
   private static final int POOL = 16;
 
-  /** A buffer grown by a long line is not kept beyond this size. */
-  private static final int KEPT_BUFFER = 64 << 10;
+  /**
+   * A buffer grown by a long line is not kept beyond this size: enough for the first line of a
+   * 1,000-node tree (its shape), which would otherwise regrow the buffer on every run.
+   */
+  private static final int KEPT_BUFFER = 256 << 10;
 
   private static final AtomicReferenceArray<LineEncoder> FREE = new AtomicReferenceArray<>(POOL);
 
