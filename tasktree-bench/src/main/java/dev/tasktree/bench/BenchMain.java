@@ -97,8 +97,8 @@ public final class BenchMain {
             traced,
             f("tracing off %.1f µs/run", untraced),
             f("%.1f×", traced / untraced),
-            "≤ 2 µs/node",
-            tracedPerNode <= 2));
+            "≤ 1 µs/node",
+            tracedPerNode <= 1));
     report.add(
         perNodeFigure(
             "per-node overhead, tracing to OpenTelemetry (SDK, discarding exporter)",
