@@ -313,6 +313,9 @@ class ApprovalTest {
     RunOptions options = options(p -> new InMemorySignalStore()).suspendOnApproval();
     AtomicBoolean hookDone = new AtomicBoolean();
     AtomicBoolean after = new AtomicBoolean();
+    // the approval suspends only once its sibling is running with its hook registered: a sibling
+    // the suspension cancels before it starts never runs, so has no hook to finish
+    java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
     Tree<Board> tree =
         Tree.<Board>named("Forked")
             .sequence()
@@ -321,10 +324,21 @@ class ApprovalTest {
             .call(
                 (Board b, dev.tasktree.spi.NodeContext ctx) -> {
                   ctx.onCancel(() -> hookDone.set(true));
+                  registered.countDown();
                   new java.util.concurrent.CountDownLatch(1).await();
                   return "never";
                 })
-            .approval(b -> "forked", b -> "p", Duration.ofMinutes(5))
+            .approval(
+                b -> "forked",
+                b -> {
+                  try {
+                    registered.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return "p";
+                },
+                Duration.ofMinutes(5))
             .end()
             .call(() -> after.getAndSet(true))
             .end()
