@@ -237,6 +237,7 @@ class ApprovalTest {
   void aTerminableAroundAWaitingApprovalStopsItAndItsHooksFinish() throws Exception {
     RunOptions options = options(p -> new InMemorySignalStore());
     AtomicBoolean hookDone = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
     Tree<Board> tree =
         Tree.<Board>named("Stop")
             .terminable(b -> "stop")
@@ -244,6 +245,7 @@ class ApprovalTest {
             .call(
                 (Board b, dev.tasktree.spi.NodeContext ctx) -> {
                   ctx.onCancel(() -> hookDone.set(true));
+                  registered.countDown();
                   new java.util.concurrent.CountDownLatch(1).await();
                   return "never";
                 })
@@ -254,6 +256,7 @@ class ApprovalTest {
             .build();
     RunHandle run = tree.start(new Board(), options);
     awaitWaiting(run);
+    assertThat(registered.await(10, TimeUnit.SECONDS)).isTrue(); // the sibling is running too
     store.raise("stop", "operator", Duration.ofMinutes(1));
     assertThat(run.result().get(10, TimeUnit.SECONDS)).isEqualTo(Result.ok("stopped"));
     assertThat(hookDone).isTrue();
