@@ -8,6 +8,7 @@ import dev.tasktree.store.JournalHeader;
 import dev.tasktree.store.JournalRecord;
 import dev.tasktree.store.StoreException;
 import dev.tasktree.trace.Attributes;
+import dev.tasktree.trace.LogLevel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -146,14 +148,14 @@ public final class Durable {
   }
 
   /** The key of the next checkpoint named {@code name} of the node of {@code frame}. */
-  String key(Frame frame, String name) {
+  private String key(Frame frame, String name) {
     String base = frame.occurrencePath() + " | " + name;
     int n = occurrences.computeIfAbsent(base, k -> new AtomicInteger()).incrementAndGet();
     return base + " | " + n;
   }
 
   /** The journaled checkpoint with this key, or null. */
-  Checkpoint recorded(String key) {
+  private Checkpoint recorded(String key) {
     Checkpoint c = recorded.get(key);
     if (c != null) {
       replays.incrementAndGet();
@@ -162,8 +164,58 @@ public final class Durable {
   }
 
   /** Appends a completed checkpoint. */
-  void append(String key, boolean ok, String json, Clock clock) throws StoreException {
+  private void append(String key, boolean ok, String json, Clock clock) throws StoreException {
     journal.append(runId, new Checkpoint(key, ok, json, clock.instant()));
+  }
+
+  /**
+   * Runs {@code work} as checkpoint {@code name} of {@code frame}'s node (see {@link
+   * Frame#checkpoint}): a journaled outcome is read back through {@code format} and returned
+   * without running {@code work}, the span marked replayed; otherwise {@code work} runs and its
+   * result is journaled when {@code format} encodes it. A result that cannot be encoded or appended
+   * is a warning on the span: that checkpoint runs again on a resume.
+   *
+   * @throws IllegalStateException when a journaled outcome cannot be read back
+   */
+  Result checkpoint(Frame frame, String name, Format format, Callable<Result> work)
+      throws Exception {
+    String key = key(frame, name);
+    Checkpoint journaled = recorded(key);
+    if (journaled != null) {
+      Result replayed;
+      try {
+        replayed = format.decode(journaled.ok(), journaled.dataJson());
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "checkpoint '"
+                + key
+                + "' of run "
+                + runId
+                + " cannot be read back from the journal: "
+                + e.getMessage(),
+            e);
+      }
+      frame.attribute(Attributes.REPLAYED, true);
+      return replayed;
+    }
+    Result result = work.call();
+    String json;
+    try {
+      json = format.encode(result);
+    } catch (Exception e) {
+      frame.log(
+          LogLevel.WARN,
+          "checkpoint '" + key + "' not journaled: its result cannot be written as JSON: " + e);
+      return result;
+    }
+    if (json != null) {
+      try {
+        append(key, result.isOk(), json, frame.run().options().clock());
+      } catch (RuntimeException e) {
+        frame.log(LogLevel.WARN, "checkpoint '" + key + "' not journaled: " + e.getMessage());
+      }
+    }
+    return result;
   }
 
   /** How one kind of checkpoint writes its outcome to the journal and reads it back. */

@@ -4,9 +4,7 @@ import dev.tasktree.Result;
 import dev.tasktree.spi.NodeContext;
 import dev.tasktree.spi.RunInterceptor;
 import dev.tasktree.store.CacheStore;
-import dev.tasktree.store.Checkpoint;
 import dev.tasktree.store.SignalStore;
-import dev.tasktree.trace.Attributes;
 import dev.tasktree.trace.LogLevel;
 import java.util.Optional;
 import java.util.Random;
@@ -190,6 +188,13 @@ public final class Frame {
   }
 
   /** This node's path from the tree root. */
+  public String path() {
+    if (path == null) {
+      path = parent == null ? segment : parent.path() + " > " + segment;
+    }
+    return path;
+  }
+
   /**
    * A child's path: the one its step was built with when that is the same text (every node of a
    * tree outside Gather items and subtrees), so a traced run does not build one string per node.
@@ -205,13 +210,6 @@ public final class Frame {
       return built;
     }
     return parentPath + " > " + segment;
-  }
-
-  public String path() {
-    if (path == null) {
-      path = parent == null ? segment : parent.path() + " > " + segment;
-    }
-    return path;
   }
 
   /**
@@ -243,46 +241,7 @@ public final class Frame {
   public Result checkpoint(String name, Durable.Format format, Callable<Result> work)
       throws Exception {
     Durable durable = run.durable();
-    if (durable == null) {
-      return work.call();
-    }
-    String key = durable.key(this, name);
-    Checkpoint journaled = durable.recorded(key);
-    if (journaled != null) {
-      Result replayed;
-      try {
-        replayed = format.decode(journaled.ok(), journaled.dataJson());
-      } catch (Exception e) {
-        throw new IllegalStateException(
-            "checkpoint '"
-                + key
-                + "' of run "
-                + durable.runId()
-                + " cannot be read back from the journal: "
-                + e.getMessage(),
-            e);
-      }
-      span.attribute(Attributes.REPLAYED, true);
-      return replayed;
-    }
-    Result result = work.call();
-    String json;
-    try {
-      json = format.encode(result);
-    } catch (Exception e) {
-      log(
-          LogLevel.WARN,
-          "checkpoint '" + key + "' not journaled: its result cannot be written as JSON: " + e);
-      return result;
-    }
-    if (json != null) {
-      try {
-        durable.append(key, result.isOk(), json, run.options().clock());
-      } catch (RuntimeException e) {
-        log(LogLevel.WARN, "checkpoint '" + key + "' not journaled: " + e.getMessage());
-      }
-    }
-    return result;
+    return durable == null ? work.call() : durable.checkpoint(this, name, format, work);
   }
 
   /** The result of the node that finished just before this one in the same flow. */
