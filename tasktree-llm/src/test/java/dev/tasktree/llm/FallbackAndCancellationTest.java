@@ -190,6 +190,32 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
   }
 
   @Test
+  void interruptingAPlatformThreadCallerMidStreamAbortsTheStream() throws Exception {
+    server.script(
+        "drip-platform",
+        ScriptedReply.text("one two three four five six seven eight nine ten")
+            .chunkDelay(Duration.ofMillis(300)));
+    List<StreamEvent> events = new CopyOnWriteArrayList<>();
+    Tree<Chat> tree =
+        Tree.<Chat>named("DripOnPlatform").node(chat("drip-platform").stream(events::add)).build();
+    java.util.concurrent.atomic.AtomicReference<Result> result =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty()); // the body is flowing
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(5));
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(result.get().isOk()).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.requests("drip-platform").getFirst().clientClosed());
+    assertThat(events.getLast().done()).isTrue();
+    assertThat(events.getLast().error().category()).isEqualTo(LlmError.Category.CANCELLED);
+  }
+
+  @Test
   void interruptingAPlatformThreadCallerInTheSdksRetryBackOffEndsTheCallAtOnce() throws Exception {
     server.script("flaky", ScriptedReply.error(503, "busy").retryAfter(Duration.ofSeconds(20)));
     try (LlmProvider retrying =
