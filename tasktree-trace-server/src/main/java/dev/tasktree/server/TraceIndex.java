@@ -498,6 +498,9 @@ final class TraceIndex implements AutoCloseable {
 
   private void process(String id, Tracked t) {
     t.queued.set(false); // changes from now on queue another read
+    // A change during this read queues another, which may run on the other reader at once and
+    // finish first: only the read that started last may publish its entry.
+    long read = t.started.incrementAndGet();
     try {
       Path file = file(id);
       BasicFileAttributes attrs = TraceFileReader.attributes(file);
@@ -520,7 +523,7 @@ final class TraceIndex implements AutoCloseable {
       if (entry == null) {
         retryLater(id); // the load budget stayed full: try again, the file is not lost
       } else {
-        put(entry);
+        t.publish(read, () -> put(entry));
       }
     } catch (IOException | RuntimeException | Error e) {
       // Whatever happens, this thread goes on, and the file is listed with a reason.
@@ -595,7 +598,17 @@ final class TraceIndex implements AutoCloseable {
   /** Read bookkeeping of one file. */
   private static final class Tracked {
     final AtomicBoolean queued = new AtomicBoolean();
+    final AtomicLong started = new AtomicLong(); // reads begun, numbering them
+    private long published; // the newest read whose entry was published
     volatile long lastReadEnd;
     volatile long lastCost;
+
+    /** Runs {@code put} unless a read that began after read {@code read} has published already. */
+    synchronized void publish(long read, Runnable put) {
+      if (read > published) {
+        published = read;
+        put.run();
+      }
+    }
   }
 }
