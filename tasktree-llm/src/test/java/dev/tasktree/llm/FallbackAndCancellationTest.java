@@ -152,20 +152,33 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
     assertThat(events.stream().filter(e -> !e.done()).count()).isBetween(1L, 9L);
   }
 
+  /** A run of {@code tree} on a platform thread of its own, as a servlet thread would call it. */
+  private record PlatformCaller(
+      Thread thread, java.util.concurrent.atomic.AtomicReference<Result> result) {
+    static PlatformCaller start(Tree<Chat> tree) {
+      java.util.concurrent.atomic.AtomicReference<Result> result =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      return new PlatformCaller(
+          Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q")))), result);
+    }
+
+    /** Interrupts the caller and returns its result once it has ended (within 5 s). */
+    Result interruptAndAwait() throws InterruptedException {
+      thread.interrupt();
+      thread.join(Duration.ofSeconds(5));
+      assertThat(thread.isAlive()).isFalse();
+      return result.get();
+    }
+  }
+
   @Test
   void interruptingAPlatformThreadCallerAbortsTheRequest() throws Exception {
     server.script("held", ScriptedReply.text("late").delay(Duration.ofSeconds(30)));
     Tree<Chat> tree = Tree.<Chat>named("Held").node(chat("held")).build();
-    java.util.concurrent.atomic.AtomicReference<Result> result =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+    PlatformCaller caller = PlatformCaller.start(tree);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !server.requests("held").isEmpty());
-    caller.interrupt();
-    caller.join(Duration.ofSeconds(5));
-
-    assertThat(caller.isAlive()).isFalse();
-    assertThat(result.get().isOk()).isFalse();
+    assertThat(caller.interruptAndAwait().isOk()).isFalse();
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> server.requests("held").getFirst().clientClosed());
@@ -179,14 +192,12 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
         Tree.<Chat>named("Own")
             .node(chat("streamed").stream(e -> listenedOn.add(Thread.currentThread())))
             .build();
-    java.util.concurrent.atomic.AtomicReference<Result> result =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+    PlatformCaller caller = PlatformCaller.start(tree);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !caller.isAlive());
-    assertThat(result.get().isOk()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !caller.thread.isAlive());
+    assertThat(caller.result.get().isOk()).isTrue();
     // the stream is read where the request is made: no hand-off to another thread and back
-    assertThat(listenedOn).isNotEmpty().allMatch(t -> t == caller);
+    assertThat(listenedOn).isNotEmpty().allMatch(t -> t == caller.thread);
   }
 
   @Test
@@ -198,16 +209,10 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
     List<StreamEvent> events = new CopyOnWriteArrayList<>();
     Tree<Chat> tree =
         Tree.<Chat>named("DripOnPlatform").node(chat("drip-platform").stream(events::add)).build();
-    java.util.concurrent.atomic.AtomicReference<Result> result =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+    PlatformCaller caller = PlatformCaller.start(tree);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty()); // the body is flowing
-    caller.interrupt();
-    caller.join(Duration.ofSeconds(5));
-
-    assertThat(caller.isAlive()).isFalse();
-    assertThat(result.get().isOk()).isFalse();
+    assertThat(caller.interruptAndAwait().isOk()).isFalse();
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> server.requests("drip-platform").getFirst().clientClosed());
@@ -224,9 +229,7 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
           Tree.<Chat>named("Flaky")
               .node(Llm.chat(LlmModel.of(retrying, "flaky"), Chat::messages))
               .build();
-      java.util.concurrent.atomic.AtomicReference<Result> result =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      Thread caller = Thread.ofPlatform().start(() -> result.set(tree.run(new Chat("q"))));
+      PlatformCaller caller = PlatformCaller.start(tree);
 
       // the first attempt was answered 503: the SDK now waits the 20 s the server asked for
       await()
@@ -236,11 +239,7 @@ class FallbackAndCancellationTest extends ScriptedServerTest {
                   server.requests("flaky").size() == 1
                       && server.requests("flaky").getFirst().outcome()
                           == RecordedRequest.Outcome.COMPLETED);
-      caller.interrupt();
-      caller.join(Duration.ofSeconds(5));
-
-      assertThat(caller.isAlive()).isFalse();
-      assertThat(result.get().isOk()).isFalse();
+      assertThat(caller.interruptAndAwait().isOk()).isFalse();
       assertThat(server.requests("flaky")).hasSize(1); // no retry after the interrupt
     }
   }

@@ -420,14 +420,27 @@ final class TraceIndex implements AutoCloseable {
   // ---- reading ----
 
   private void schedule(String id) {
+    Tracked t = claim(id);
+    if (t != null) {
+      dispatch(id, t);
+    }
+  }
+
+  /** Marks a file queued; null when the index is closing or the file is queued already. */
+  private Tracked claim(String id) {
     if (closed) {
-      return;
+      return null;
     }
     Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
     if (!t.queued.compareAndSet(false, true)) {
-      return; // already queued: it will look at the file as it is then
+      return null; // already queued: it will look at the file as it is then
     }
     pending.incrementAndGet();
+    return t;
+  }
+
+  /** Hands a queued file to the readers, no sooner than its re-read spacing allows. */
+  private void dispatch(String id, Tracked t) {
     long wait =
         t.lastReadEnd == 0
             ? 0
@@ -451,16 +464,14 @@ final class TraceIndex implements AutoCloseable {
   private void scheduleAll(List<String> ids) {
     List<Runnable> batch = new ArrayList<>(BATCH);
     for (String id : ids) {
-      if (tracked.containsKey(id)) {
-        schedule(id);
+      Tracked t = claim(id);
+      if (t == null) {
         continue;
       }
-      Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
-      if (t.lastReadEnd != 0 || !t.queued.compareAndSet(false, true)) {
-        schedule(id); // read before, or queued meanwhile: the usual path decides
+      if (t.lastReadEnd != 0) {
+        dispatch(id, t);
         continue;
       }
-      pending.incrementAndGet();
       batch.add(() -> process(id, t));
       if (batch.size() == BATCH) {
         submitBatch(batch);
@@ -599,15 +610,21 @@ final class TraceIndex implements AutoCloseable {
   private static final class Tracked {
     final AtomicBoolean queued = new AtomicBoolean();
     final AtomicLong started = new AtomicLong(); // reads begun, numbering them
-    private long published; // the newest read whose entry was published
+    private final ReentrantLock publishing = new ReentrantLock();
+    private long published; // the newest read whose entry was published (under the lock)
     volatile long lastReadEnd;
     volatile long lastCost;
 
     /** Runs {@code put} unless a read that began after read {@code read} has published already. */
-    synchronized void publish(long read, Runnable put) {
-      if (read > published) {
-        published = read;
-        put.run();
+    void publish(long read, Runnable put) {
+      publishing.lock();
+      try {
+        if (read > published) {
+          published = read;
+          put.run();
+        }
+      } finally {
+        publishing.unlock();
       }
     }
   }

@@ -102,8 +102,10 @@ class ScriptedLlmServerTest {
               });
       org.awaitility.Awaitility.await().until(() -> server.requests("m").size() == 1);
       // the first request is held while it is alone, however long that is
-      Thread.sleep(300);
-      assertThat(first).isNotDone();
+      org.awaitility.Awaitility.await()
+          .during(java.time.Duration.ofMillis(300))
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> !first.isDone());
       assertThat(server.requests("m").getFirst().outcome())
           .isEqualTo(RecordedRequest.Outcome.IN_PROGRESS);
 
