@@ -29,12 +29,6 @@ final class SummaryLine {
 
   static final String PREFIX = "{\"type\":\"summary\"";
 
-  /** How much of a file's head and tail {@link #read} looks at. */
-  private static final int WINDOW = 1 << 16;
-
-  /** How far the head is read when its attributes are longer than {@link #WINDOW}. */
-  private static final int HEAD_WINDOW = 1 << 20;
-
   private static final JsonFactory FACTORY = TraceJson.MAPPER.getFactory();
 
   private SummaryLine() {}
@@ -121,44 +115,40 @@ final class SummaryLine {
 
   /** Like {@link #read(Path)}, from a channel the caller opened (and closes). */
   static Optional<TraceSummary> read(FileChannel channel) throws IOException {
+    return read(channel, channel.size());
+  }
+
+  /**
+   * Like {@link #read(FileChannel)}, for the first {@code size} bytes of the file (its size when
+   * the caller looked).
+   */
+  static Optional<TraceSummary> read(FileChannel channel, long size) throws IOException {
     try {
-      long size = channel.size();
       if (size < PREFIX.length() + 2) {
         return Optional.empty();
       }
-      // A small file (the usual trace) is read once; a big one at its head and its tail.
-      byte[] head = bytes(channel, 0, (int) Math.min(size, WINDOW));
-      Head h = head(head);
-      if (h == CUT && size > WINDOW) {
-        // A first line whose attributes outgrow the window (rare): look a little further.
-        h = head(bytes(channel, 0, (int) Math.min(size, HEAD_WINDOW)));
+      // An index reads this for every file of a directory: one read for a small file, else a small
+      // look at each end, into buffers of this thread's; a longer look only when a line does not
+      // fit (rare).
+      Scratch scratch = SCRATCH.get();
+      byte[] head = scratch.head;
+      int look = size <= head.length ? (int) size : FIRST_HEAD_LOOK;
+      int headLength = fill(channel, 0, head, look);
+      Head h = head(head, headLength);
+      for (int window : HEAD_WINDOWS) {
+        if (h != CUT || size <= headLength) {
+          break;
+        }
+        head = new byte[(int) Math.min(size, window)];
+        headLength = fill(channel, 0, head, head.length);
+        h = head(head, headLength);
       }
       if (h == null || h == CUT) {
         return Optional.empty();
       }
-      int tailLength = (int) Math.min(size, WINDOW);
-      byte[] tail = size <= WINDOW ? head : bytes(channel, size - tailLength, tailLength);
-      if (tail.length != tailLength || tail[tail.length - 1] != '\n') {
+      Totals t = tail(channel, size, headLength == size ? head : null, scratch.tail);
+      if (t == null) {
         return Optional.empty();
-      }
-      int start = tail.length - 2;
-      while (start >= 0 && tail[start] != '\n') {
-        start--;
-      }
-      if (start < 0 && tailLength < size) {
-        return Optional.empty(); // the last line is longer than the window: not a summary
-      }
-      int from = start + 1;
-      int length = tail.length - from - 1;
-      if (!startsWithPrefix(tail, from, length)) {
-        return Optional.empty();
-      }
-      Totals t = totals(tail, from, length);
-      if (t == null || t.offset != size - (length + 1)) {
-        return Optional.empty(); // lines were added, removed or cut after the writer finished
-      }
-      if (t.models == null) {
-        return Optional.empty(); // an older writer's summary: the full read finds the models
       }
       return Optional.of(
           new TraceSummary(
@@ -180,16 +170,87 @@ final class SummaryLine {
     }
   }
 
-  private static byte[] bytes(FileChannel channel, long position, int length) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(length);
+  /** How far the head is read when its fields do not fit the first look (a big attribute). */
+  private static final int[] HEAD_WINDOWS = {1 << 16, 1 << 20};
+
+  /** The longest summary line looked for (its model list makes it long). */
+  private static final int TAIL_WINDOW = 1 << 16;
+
+  /** How much of a larger file's head is looked at first: its id, name and start come first. */
+  private static final int FIRST_HEAD_LOOK = 2048;
+
+  /** A thread's buffers for the first look at a file's ends (an index reads many files). */
+  private static final class Scratch {
+    final byte[] head = new byte[8192]; // a whole small trace
+    final byte[] tail = new byte[1024];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * The totals of the summary line that ends the file, or null when the last line is not a summary
+   * the writer left there.
+   *
+   * @param whole the whole file when it was read already, else null
+   * @param scratch a buffer for the first look at the tail
+   */
+  private static Totals tail(FileChannel channel, long size, byte[] whole, byte[] scratch)
+      throws IOException {
+    byte[] tail = whole != null ? whole : scratch;
+    int length = whole != null ? (int) size : (int) Math.min(size, scratch.length);
+    if (whole == null) {
+      length = fill(channel, size - length, tail, length);
+    }
+    int from = lastLineStart(tail, length, size);
+    if (from < 0 && whole == null && length < size) {
+      // the last line is longer than the first look: look further back, once
+      length = (int) Math.min(size, TAIL_WINDOW);
+      tail = new byte[length];
+      length = fill(channel, size - length, tail, length);
+      from = lastLineStart(tail, length, size);
+    }
+    if (from < 0) {
+      return null;
+    }
+    int lineLength = length - from - 1;
+    if (!startsWithPrefix(tail, from, lineLength)) {
+      return null;
+    }
+    Totals t = totals(tail, from, lineLength);
+    if (t == null || t.offset != size - (lineLength + 1)) {
+      return null; // lines were added, removed or cut after the writer finished
+    }
+    if (t.models == null) {
+      return null; // an older writer's summary: the full read finds the models
+    }
+    return t;
+  }
+
+  /**
+   * Where the last line of {@code bytes[0, length)} (the file's last bytes) starts; -1 when the
+   * bytes do not end with a newline, or the line may begin before them.
+   */
+  private static int lastLineStart(byte[] bytes, int length, long size) {
+    if (length == 0 || bytes[length - 1] != '\n') {
+      return -1;
+    }
+    int start = length - 2;
+    while (start >= 0 && bytes[start] != '\n') {
+      start--;
+    }
+    return start < 0 && length < size ? -1 : start + 1;
+  }
+
+  /** Reads up to {@code length} bytes at {@code position} into {@code into}; the count read. */
+  private static int fill(FileChannel channel, long position, byte[] into, int length)
+      throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
     while (buffer.hasRemaining()) {
       if (channel.read(buffer, position + buffer.position()) < 0) {
         break;
       }
     }
-    return buffer.position() == length
-        ? buffer.array()
-        : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    return buffer.position();
   }
 
   private record Head(String id, String name, Instant start, Map<String, JsonNode> attributes) {}
@@ -283,14 +344,14 @@ final class SummaryLine {
    * The id, name and start of the first line, read with a streaming parser: they come first, so a
    * first line longer than the window (a big shape) is not needed in full.
    */
-  private static Head head(byte[] bytes) {
+  private static Head head(byte[] bytes, int length) {
     String type = null;
     String id = null;
     String name = null;
     String time = null;
     int version = 0;
     Map<String, JsonNode> attributes = Map.of();
-    try (JsonParser p = FACTORY.createParser(bytes)) {
+    try (JsonParser p = FACTORY.createParser(bytes, 0, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

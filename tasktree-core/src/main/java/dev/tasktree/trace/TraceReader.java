@@ -71,6 +71,17 @@ public final class TraceReader {
   }
 
   /**
+   * Like {@link #readSummary(FileChannel)}, for the file as it was at {@code size} bytes (its size
+   * when the caller looked at it before opening): a trace is only appended to, so that part is what
+   * the caller saw, and reading it spares asking the size again.
+   *
+   * @throws IOException when the channel cannot be read
+   */
+  public Optional<TraceSummary> readSummary(FileChannel channel, long size) throws IOException {
+    return SummaryLine.read(channel, size);
+  }
+
+  /**
    * Reads a trace from a stream of JSON Lines.
    *
    * @param source a name for error messages

@@ -43,7 +43,7 @@ public record TraceSummary(
   public TraceSummary {
     models = models == null ? java.util.List.of() : java.util.List.copyOf(models);
     tags =
-        tags == null
+        tags == null || tags.isEmpty()
             ? java.util.Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
   }

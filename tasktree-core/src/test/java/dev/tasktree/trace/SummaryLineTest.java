@@ -190,4 +190,85 @@ class SummaryLineTest {
     assertThat(quick).isEqualTo(reader.read(big).summary());
     assertThat(quick.duration()).isEqualTo(Duration.ofSeconds(2));
   }
+
+  /**
+   * A finished trace of one span whose trace event carries {@code attrs} and whose span many
+   * models.
+   */
+  private Path traceWith(Map<String, String> attrs, List<String> models, int padding)
+      throws Exception {
+    fileWriter = JsonlTraceWriter.open(dir, Duration.ofMillis(10), Duration.ofSeconds(5));
+    String id = "20260101T000000000000Z-windows-" + Integer.toHexString(attrs.hashCode() + padding);
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    Map<String, com.fasterxml.jackson.databind.JsonNode> traceAttrs =
+        new java.util.LinkedHashMap<>();
+    attrs.forEach(
+        (k, v) -> traceAttrs.put(k, com.fasterxml.jackson.databind.node.TextNode.valueOf(v)));
+    fileWriter.emit(new TraceEvent.TraceStarted(id, t, "windows", traceAttrs));
+    for (int i = 0; i < models.size(); i++) {
+      String span = String.valueOf(i + 1);
+      fileWriter.emit(
+          new TraceEvent.SpanStarted(
+              id, t, span, null, "call", "Call", "windows > call[" + i + "]"));
+      fileWriter.emit(
+          new TraceEvent.SpanEnded(
+              id,
+              t.plusMillis(1),
+              span,
+              Status.OK,
+              com.fasterxml.jackson.databind.node.TextNode.valueOf("x".repeat(padding)),
+              null,
+              Map.of(
+                  Attributes.REQUEST_MODEL,
+                  com.fasterxml.jackson.databind.node.TextNode.valueOf(models.get(i)))));
+    }
+    fileWriter.emit(new TraceEvent.TraceEnded(id, t.plusSeconds(3), Status.OK, null));
+    assertThat(fileWriter.flush(Duration.ofSeconds(5))).isTrue();
+    return fileWriter.file(id);
+  }
+
+  @Test
+  void aSummaryLineLongerThanTheFirstLookAtTheTailIsStillRead() throws Exception {
+    List<String> models =
+        java.util.stream.IntStream.range(0, 16) // the most a summary lists
+            .mapToObj(i -> "provider-model-" + "n".repeat(120) + "-" + i)
+            .toList();
+    Path file = traceWith(Map.of(), models, 200);
+    assertThat(Files.size(file)).isGreaterThan(8192); // not read in one look
+    // longer than the first look at the tail (1 KB)
+    assertThat(Files.readAllLines(file).getLast().length()).isGreaterThan(2048);
+    TraceReader reader = new TraceReader();
+    TraceSummary quick = reader.readSummary(file).orElseThrow();
+    assertThat(quick).isEqualTo(reader.read(file).summary());
+    assertThat(quick.models()).hasSize(16);
+  }
+
+  @Test
+  void headFieldsPastTheFirstLookAtALargerFileAreStillRead() throws Exception {
+    // a trace attribute of 3 KB: the first look at the head (2 KB) ends inside it
+    Path file = traceWith(Map.of("note", "n".repeat(3000), "env", "prod"), List.of("m"), 9000);
+    assertThat(Files.size(file)).isGreaterThan(8192);
+    TraceReader reader = new TraceReader();
+    TraceSummary quick = reader.readSummary(file).orElseThrow();
+    assertThat(quick).isEqualTo(reader.read(file).summary());
+    assertThat(quick.tags()).containsEntry("env", "prod");
+    assertThat(quick.name()).isEqualTo("windows");
+  }
+
+  @Test
+  void aSummaryReadAtTheSizeTheCallerSawIgnoresWhatWasAppendedSince() throws Exception {
+    for (int padding : new int[] {10, 9000}) { // a file read in one look, and one read at both ends
+      Path file = traceWith(Map.of(), List.of("m"), padding);
+      long seen = Files.size(file);
+      Files.writeString(file, "{not json\n", java.nio.file.StandardOpenOption.APPEND);
+      TraceReader reader = new TraceReader();
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+        assertThat(reader.readSummary(channel)).as("as it is now").isEmpty();
+        TraceSummary then = reader.readSummary(channel, seen).orElseThrow();
+        assertThat(then.status()).isEqualTo(Status.OK);
+        assertThat(then.spanCount()).isEqualTo(1);
+        assertThat(reader.readSummary(channel, seen - 1)).as("cut").isEmpty();
+      }
+    }
+  }
 }

@@ -85,9 +85,12 @@ final class TraceFileReader {
     return null;
   }
 
+  private static final java.util.Set<java.nio.file.OpenOption> READ_NOFOLLOW =
+      java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
   /** Opens a regular file for reading without following a link. */
   static FileChannel open(Path file) throws IOException {
-    return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    return FileChannel.open(file, READ_NOFOLLOW);
   }
 
   /**
@@ -107,7 +110,7 @@ final class TraceFileReader {
     try (FileChannel channel = open(file)) {
       // The head and tail only, for a trace its writer finished (the common case); the summary
       // read checks that the head is a trace start.
-      Optional<TraceSummary> quick = reader.readSummary(channel);
+      Optional<TraceSummary> quick = reader.readSummary(channel, size);
       if (quick.isPresent()) {
         return new IndexEntry(id, size, modified, quick.get(), null);
       }

@@ -57,10 +57,10 @@ final class TraceIndex implements AutoCloseable {
   private final TraceFileReader files;
   private final Duration staleAfter;
   private final Clock clock;
-  // sized for a large directory at once: growing a map of 100,000 entries step by step cost more
-  // than reading their files' heads
-  private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>(1 << 16);
-  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>(1 << 16);
+  // sized for a large directory at once (100,000 entries without a resize): growing a map of
+  // that many entries step by step cost more than reading their files' heads
+  private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>(1 << 17);
+  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>(1 << 17);
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong startVersion = new AtomicLong();
   private final AtomicLong durationVersion = new AtomicLong();
@@ -113,11 +113,7 @@ final class TraceIndex implements AutoCloseable {
    */
   void start() {
     startWatching();
-    timer.execute(
-        () -> {
-          preload();
-          rescanQuietly();
-        });
+    timer.execute(this::firstScan);
     timer.scheduleWithFixedDelay(
         this::rescanQuietly, rescanMillis, rescanMillis, TimeUnit.MILLISECONDS);
   }
@@ -326,61 +322,117 @@ final class TraceIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * The first scan: the directory is listed while the persisted index loads on a reader (both are
+   * idle at start), then compared with it.
+   */
+  private void firstScan() {
+    java.util.concurrent.Future<?> loading;
+    try {
+      loading = readers.submit(this::preload);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return; // closed
+    }
+    List<Path> listing = list();
+    try {
+      loading.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("cannot load the persisted index of {}: {}", dir, e.getCause().toString());
+    } catch (InterruptedException e) {
+      return; // closed
+    }
+    if (listing != null) {
+      try {
+        reconcile(listing);
+      } catch (RuntimeException e) {
+        LOG.warn("rescan of {} failed: {}", dir, e.toString());
+      }
+    }
+  }
+
   /** Compares the directory with the index and queues every new, changed or stale file. */
   void rescan() {
+    List<Path> listing = list();
+    if (listing != null) {
+      reconcile(listing);
+    }
+  }
+
+  /**
+   * Every entry of the directory but the persisted index; null when it cannot be listed (or the
+   * index is closed). A missing directory is created and watched again.
+   */
+  private List<Path> list() {
     if (closed) {
-      return;
+      return null;
     }
     if (!Files.isDirectory(dir)) {
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {
         LOG.warn("cannot create trace directory {}: {}", dir, e.toString());
-        return;
+        return null;
       }
       startWatching();
     }
-    Set<String> seen = HashSet.newHashSet(entries.size() + 1024);
-    List<Path> known = new ArrayList<>(entries.size());
-    List<String> toRead = new ArrayList<>();
-    int ignoredNow = 0;
+    List<Path> listing = new ArrayList<>(entries.size() + 1024);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        String fileName = file.getFileName().toString();
-        String id = idOf(fileName);
-        if (id == null) {
-          if (!IndexFile.isIndexFile(fileName)) {
-            ignoredNow++;
-          }
-          continue;
-        }
-        seen.add(id);
-        if (entries.containsKey(id)) {
-          known.add(file);
-        } else {
-          toRead.add(id);
-        }
+        listing.add(file);
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot list {}: {}", dir, e.toString());
-      return;
+      return null;
     }
+    return listing;
+  }
+
+  // What a listed file is to the index.
+  private static final byte IGNORED = 0;
+  private static final byte UNCHANGED = 1;
+  private static final byte NEW = 2;
+  private static final byte CHANGED = 3;
+
+  private void reconcile(List<Path> listing) {
+    int n = listing.size();
+    String[] ids = new String[n];
+    byte[] kinds = new byte[n];
     // One stat per known file, on every core: the bulk of a restart with a persisted index.
-    toRead.addAll(
-        known.parallelStream()
-            .map(
-                file -> {
-                  String id = idOf(file.getFileName().toString());
-                  IndexEntry entry = entries.get(id);
-                  return entry == null || changed(entry, file) || stale(entry) ? id : null;
-                })
-            .filter(java.util.Objects::nonNull)
-            .toList());
-    ignored.set(ignoredNow);
-    for (String id : List.copyOf(entries.keySet())) {
-      if (!seen.contains(id)) {
-        remove(id);
+    java.util.stream.IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              String id = idOf(listing.get(i).getFileName().toString());
+              ids[i] = id;
+              IndexEntry entry = id == null ? null : entries.get(id);
+              kinds[i] =
+                  id == null
+                      ? IGNORED
+                      : entry == null
+                          ? NEW
+                          : changed(entry, listing.get(i)) || stale(entry) ? CHANGED : UNCHANGED;
+            });
+    List<String> toRead = new ArrayList<>();
+    int known = 0;
+    int ignoredNow = 0;
+    for (int i = 0; i < n; i++) {
+      switch (kinds[i]) {
+        case IGNORED -> {
+          if (!IndexFile.isIndexFile(listing.get(i).getFileName().toString())) {
+            ignoredNow++;
+          }
+        }
+        case UNCHANGED -> known++;
+        case CHANGED -> {
+          known++;
+          toRead.add(ids[i]);
+        }
+        default -> toRead.add(ids[i]);
       }
+    }
+    ignored.set(ignoredNow);
+    if (entries.size() > known) {
+      removeUnlisted(ids);
     }
     toRead.sort(Comparator.reverseOrder()); // ids sort by time: newest first
     scheduleAll(toRead);
@@ -388,13 +440,37 @@ final class TraceIndex implements AutoCloseable {
       LOG.info(
           "{}: {} trace files listed in {} ms; {} from the persisted index, {} to read",
           dir,
-          seen.size(),
+          n - ignoredNow,
           (System.nanoTime() - startNanos) / 1_000_000,
           preloaded,
           toRead.size());
     }
     scanned = true;
     maybeSave();
+  }
+
+  /**
+   * Removes the entries whose files are gone: those the listing did not show, unless their file is
+   * there now (created while the directory was listed).
+   */
+  private void removeUnlisted(String[] listedIds) {
+    Set<String> listed = HashSet.newHashSet(listedIds.length);
+    for (String id : listedIds) {
+      if (id != null) {
+        listed.add(id);
+      }
+    }
+    for (String id : List.copyOf(entries.keySet())) {
+      if (!listed.contains(id)) {
+        try {
+          if (TraceFileReader.attributes(file(id)) == null) {
+            remove(id);
+          }
+        } catch (IOException e) {
+          remove(id);
+        }
+      }
+    }
   }
 
   private static boolean changed(IndexEntry entry, Path file) {

@@ -56,32 +56,42 @@ public final class TraceServer implements AutoCloseable {
     LoadBudget budget = LoadBudget.forHeap();
     this.index =
         new TraceIndex(options.traceDir(), options.staleAfter(), options.rescanInterval(), budget);
-    RequestGuard guard = new RequestGuard(options);
-    TraceApi api = new TraceApi(index, options, stopping::get);
-    UiRoutes ui = new UiRoutes();
-    this.decisions = new DecisionApi(index, options);
-    List<Consumer<JavalinConfig>> groups = List.of(api::routes, decisions::routes, ui::routes);
-    this.app =
-        Javalin.create(
-            config -> {
-              config.startup.showJavalinBanner = false;
-              config.startup.showOldJavalinVersionWarning = false;
-              config.concurrency.useVirtualThreads = true;
-              config.jetty.modifyServer(
-                  server -> {
-                    server.setErrorHandler(new JsonErrorHandler());
-                    server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server));
-                    server.addBean(new ConnectionReaper(server, REQUEST_MILLIS));
-                  });
-              config.routes.before(guard::check);
-              groups.forEach(group -> group.accept(config));
-              ApiErrors.register(config);
-            });
+    // The index reads in the background from now on, while the web server is set up and starts.
+    index.start();
+    try {
+      this.decisions = new DecisionApi(index, options);
+      this.app = web(options, index, decisions);
+    } catch (RuntimeException e) {
+      index.close();
+      throw e;
+    }
     this.retention =
         options.retention() == null
             ? null
             : Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("tasktree-retention").factory());
+  }
+
+  private Javalin web(ServerOptions options, TraceIndex index, DecisionApi decisions) {
+    RequestGuard guard = new RequestGuard(options);
+    TraceApi api = new TraceApi(index, options, stopping::get);
+    UiRoutes ui = new UiRoutes();
+    List<Consumer<JavalinConfig>> groups = List.of(api::routes, decisions::routes, ui::routes);
+    return Javalin.create(
+        config -> {
+          config.startup.showJavalinBanner = false;
+          config.startup.showOldJavalinVersionWarning = false;
+          config.concurrency.useVirtualThreads = true;
+          config.jetty.modifyServer(
+              server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                server.addBean(new ConnectionLimit(MAX_CONNECTIONS, server));
+                server.addBean(new ConnectionReaper(server, REQUEST_MILLIS));
+              });
+          config.routes.before(guard::check);
+          groups.forEach(group -> group.accept(config));
+          ApiErrors.register(config);
+        });
   }
 
   /**
@@ -106,7 +116,6 @@ public final class TraceServer implements AutoCloseable {
     TraceServer server = new TraceServer(options);
     try {
       server.app.start(options.host(), options.port());
-      server.index.start();
     } catch (RuntimeException e) {
       server.index.close();
       server.decisions.close();
