@@ -345,21 +345,27 @@ class CancellationTest {
   }
 
   @Test
-  void onCancelHooksRunWhenTheNodeIsCancelled() {
+  void onCancelHooksRunWhenTheNodeIsCancelled() throws InterruptedException {
     AtomicBoolean aborted = new AtomicBoolean();
+    CountDownLatch registered = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
     Tree<Board> tree =
         Tree.<Board>named("T")
-            .timeout(Duration.ofMillis(50))
             .call(
                 (b, ctx) -> {
                   try (var hook = ctx.onCancel(() -> aborted.set(true))) {
+                    registered.countDown();
                     never.await();
                     return "unreachable";
                   }
                 })
             .build();
-    tree.run(new Board(), options);
+    // Cancelled once the hook is in place (a timeout could fire before a slow start registers it).
+    RunHandle run = tree.start(new Board(), options);
+    assertThat(registered.await(10, TimeUnit.SECONDS)).isTrue();
+    run.cancel();
+    assertThat(run.await(Duration.ofSeconds(10))).isPresent();
     assertThat(aborted).isTrue();
   }
+
 }
