@@ -367,5 +367,4 @@ class CancellationTest {
     assertThat(run.await(Duration.ofSeconds(10))).isPresent();
     assertThat(aborted).isTrue();
   }
-
 }
