@@ -3,6 +3,8 @@ package dev.tasktree.server;
 import dev.tasktree.trace.TraceIds;
 import dev.tasktree.trace.TraceReader;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -508,7 +510,7 @@ final class TraceIndex implements AutoCloseable {
       return null;
     }
     Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
-    if (!t.queued.compareAndSet(false, true)) {
+    if (!t.queue()) {
       return null; // already queued: it will look at the file as it is then
     }
     pending.incrementAndGet();
@@ -584,10 +586,10 @@ final class TraceIndex implements AutoCloseable {
   }
 
   private void process(String id, Tracked t) {
-    t.queued.set(false); // changes from now on queue another read
+    t.dequeue(); // changes from now on queue another read
     // A change during this read queues another, which may run on the other reader at once and
     // finish first: only the read that started last may publish its entry.
-    long read = t.started.incrementAndGet();
+    long read = t.begin();
     try {
       Path file = file(id);
       BasicFileAttributes attrs = TraceFileReader.attributes(file);
@@ -682,25 +684,49 @@ final class TraceIndex implements AutoCloseable {
     readers.shutdownNow();
   }
 
-  /** Read bookkeeping of one file. */
+  /**
+   * Read bookkeeping of one file: one small object per file of the directory (no atomics or lock
+   * objects of its own — a first start makes 100,000 of them).
+   */
   private static final class Tracked {
-    final AtomicBoolean queued = new AtomicBoolean();
-    final AtomicLong started = new AtomicLong(); // reads begun, numbering them
-    private final ReentrantLock publishing = new ReentrantLock();
-    private long published; // the newest read whose entry was published (under the lock)
+    private static final VarHandle QUEUED;
+    private static final VarHandle STARTED;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        QUEUED = lookup.findVarHandle(Tracked.class, "queued", boolean.class);
+        STARTED = lookup.findVarHandle(Tracked.class, "started", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private volatile boolean queued;
+    private volatile long started; // reads begun, numbering them
+    private long published; // the newest read whose entry was published (under this monitor)
     volatile long lastReadEnd;
     volatile long lastCost;
 
+    /** Marks the file queued; false when it was queued already. */
+    boolean queue() {
+      return QUEUED.compareAndSet(this, false, true);
+    }
+
+    void dequeue() {
+      queued = false;
+    }
+
+    /** Numbers a read that begins. */
+    long begin() {
+      return (long) STARTED.getAndAdd(this, 1L) + 1;
+    }
+
     /** Runs {@code put} unless a read that began after read {@code read} has published already. */
-    void publish(long read, Runnable put) {
-      publishing.lock();
-      try {
-        if (read > published) {
-          published = read;
-          put.run();
-        }
-      } finally {
-        publishing.unlock();
+    synchronized void publish(long read, Runnable put) {
+      if (read > published) {
+        published = read;
+        put.run();
       }
     }
   }
