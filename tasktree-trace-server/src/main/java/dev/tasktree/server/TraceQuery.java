@@ -161,7 +161,7 @@ final class TraceQuery {
       if (snap != null && snap.version == version) {
         return snap;
       }
-      if (snap != null && index.indexing() && snap.buildNanos > ASYNC_ABOVE_NANOS) {
+      if (snap != null && index.indexing() && expectedBuildNanos(snap) > ASYNC_ABOVE_NANOS) {
         long due = snap.builtAt + Math.max(REBUILD_SPACING_NANOS, 4 * snap.buildNanos);
         if (System.nanoTime() - due >= 0 && rebuilding.add(sort)) {
           Thread.ofVirtual().name("tasktree-list-rebuild").start(() -> rebuild(sort));
@@ -174,6 +174,15 @@ final class TraceQuery {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * What rebuilding a snapshot would cost now: its last build time, scaled by how much the index
+   * grew since (a restart loads 100,000 entries at once after a snapshot of none was cheap).
+   */
+  private long expectedBuildNanos(Snapshot snap) {
+    double growth = (index.size() + 1.0) / (snap.keys.length + 1.0);
+    return (long) (snap.buildNanos * Math.max(1.0, growth));
   }
 
   private void rebuild(Sort sort) {
