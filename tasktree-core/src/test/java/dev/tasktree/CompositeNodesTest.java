@@ -142,15 +142,22 @@ class CompositeNodesTest {
 
   @Test
   void failFastParallelCancelsTheRestAndFailsWithTheFirstFailure() {
+    // The failure waits for the slow child to start: one cancelled before it starts has no span.
+    CountDownLatch slowStarted = new CountDownLatch(1);
     Tree<Board> tree =
         Tree.<Board>named("T")
             .parallelFailFast()
             .call(
                 () -> {
+                  slowStarted.countDown();
                   Thread.sleep(10_000);
                   return "slow";
                 })
-            .call(() -> Result.fail("fast failure"))
+            .call(
+                () -> {
+                  slowStarted.await();
+                  return Result.fail("fast failure");
+                })
             .end()
             .build();
     Result result = tree.run(new Board(), options);
@@ -164,18 +171,24 @@ class CompositeNodesTest {
   @Test
   void raceReturnsTheFirstOkAndCancelsTheOthers() {
     AtomicInteger slowFinished = new AtomicInteger();
+    CountDownLatch slowStarted = new CountDownLatch(1); // a loser cancelled unstarted has no span
     Tree<Board> tree =
         Tree.<Board>named("T")
             .race()
             .name("slow")
             .call(
                 () -> {
+                  slowStarted.countDown();
                   Thread.sleep(10_000);
                   slowFinished.incrementAndGet();
                   return "slow";
                 })
             .name("fast")
-            .call(() -> "fast")
+            .call(
+                () -> {
+                  slowStarted.await();
+                  return "fast";
+                })
             .end()
             .build();
     assertThat(tree.run(new Board(), options)).isEqualTo(Result.ok("fast"));

@@ -214,7 +214,7 @@ class DecoratorNodesTest {
   void timeoutFailsWithATimeoutExceptionWithoutFallback() {
     Tree<Board> tree =
         Tree.<Board>named("T")
-            .timeout(Duration.ofMillis(50))
+            .timeout(Duration.ofMillis(500)) // the call has started when it fires
             .call(
                 () -> {
                   Thread.sleep(10_000);
@@ -234,7 +234,7 @@ class DecoratorNodesTest {
   void timeoutRunsItsFallback() {
     Tree<Board> tree =
         Tree.<Board>named("T")
-            .timeout(Duration.ofMillis(50))
+            .timeout(Duration.ofMillis(500)) // the call has started when it fires
             .call(
                 () -> {
                   Thread.sleep(10_000);

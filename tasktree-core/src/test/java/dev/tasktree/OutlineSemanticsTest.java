@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasktree.trace.InMemoryTraceSink;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,9 +84,10 @@ class OutlineSemanticsTest {
 
   @Test
   void aTimeoutCancelsItsChildAndRunsTheFallback() {
+    // Long enough for the slow call to have started when it fires (else it is "not run").
     // spotless:off
     Tree<Board> tree = Tree.<Board>named("T")
-        .timeout(Duration.ofMillis(50))
+        .timeout(Duration.ofMillis(500))
             .sequence()
                 .call(b -> { Thread.sleep(10_000); return "late"; }) // slow work, cancelled
                 .call(b -> "never")
@@ -98,7 +100,7 @@ class OutlineSemanticsTest {
         .isEqualTo(
             """
             T — OK
-            └─ Timeout [50ms] — OK
+            └─ Timeout [500ms] — OK
                ├─ Sequence — CANCELLED
                │  ├─ Call — CANCELLED
                │  └─ Call — not run
@@ -108,11 +110,13 @@ class OutlineSemanticsTest {
 
   @Test
   void aRaceCancelsTheLosers() {
+    // The winner waits for the loser to start: a loser cancelled before it starts is "not run".
+    CountDownLatch slowStarted = new CountDownLatch(1);
     // spotless:off
     Tree<Board> tree = Tree.<Board>named("T")
         .race()
-            .call(b -> { Thread.sleep(10_000); return "slow"; }) // slow work, cancelled
-            .call(b -> "fast")
+            .call(b -> { slowStarted.countDown(); Thread.sleep(10_000); return "slow"; }) // cancelled
+            .call(b -> { slowStarted.await(); return "fast"; })
         .end()
         .build();
     // spotless:on
@@ -148,14 +152,16 @@ class OutlineSemanticsTest {
 
   @Test
   void repeatWhileCountsItsLoopsAndParallelFailFastCancelsSiblings() {
+    // The failure comes once the work started: work cancelled before it starts is "not run".
+    CountDownLatch slowStarted = new CountDownLatch(1);
     // spotless:off
     Tree<Board> tree = Tree.<Board>named("T")
         .sequence()
             .repeatWhile(b -> b.count < 4, 10)
                 .call(b -> ++b.count)
             .parallelFailFast()
-                .call(b -> { Thread.sleep(10_000); return "slow"; }) // work, cancelled
-                .failure()
+                .call(b -> { slowStarted.countDown(); Thread.sleep(10_000); return "slow"; })
+                .name("fails").call(b -> { slowStarted.await(); return Result.fail("no"); })
             .end()
         .end()
         .build();
@@ -169,7 +175,7 @@ class OutlineSemanticsTest {
                │  └─ Call — OK ×4
                └─ ParallelFailFast — FAIL
                   ├─ Call — CANCELLED
-                  └─ Failure — FAIL
+                  └─ fails (Call) — FAIL
             """);
   }
 

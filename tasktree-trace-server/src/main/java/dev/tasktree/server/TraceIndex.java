@@ -3,8 +3,6 @@ package dev.tasktree.server;
 import dev.tasktree.trace.TraceIds;
 import dev.tasktree.trace.TraceReader;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,14 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ final class TraceIndex implements AutoCloseable {
   // sized for a large directory at once (100,000 entries without a resize): growing a map of
   // that many entries step by step cost more than reading their files' heads
   private final ConcurrentHashMap<String, IndexEntry> entries = new ConcurrentHashMap<>(1 << 17);
-  private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>(1 << 17);
+  private final ConcurrentHashMap<String, TrackedFile> tracked = new ConcurrentHashMap<>(1 << 17);
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong startVersion = new AtomicLong();
   private final AtomicLong durationVersion = new AtomicLong();
@@ -329,7 +330,7 @@ final class TraceIndex implements AutoCloseable {
    * idle at start), then compared with it.
    */
   private void firstScan() {
-    java.util.concurrent.Future<?> loading;
+    Future<?> loading;
     try {
       loading = readers.submit(this::preload);
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -338,7 +339,7 @@ final class TraceIndex implements AutoCloseable {
     List<Path> listing = list();
     try {
       loading.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       LOG.warn("cannot load the persisted index of {}: {}", dir, e.getCause().toString());
     } catch (InterruptedException e) {
       return; // closed
@@ -400,7 +401,7 @@ final class TraceIndex implements AutoCloseable {
     String[] ids = new String[n];
     byte[] kinds = new byte[n];
     // One stat per known file, on every core: the bulk of a restart with a persisted index.
-    java.util.stream.IntStream.range(0, n)
+    IntStream.range(0, n)
         .parallel()
         .forEach(
             i -> {
@@ -498,18 +499,18 @@ final class TraceIndex implements AutoCloseable {
   // ---- reading ----
 
   private void schedule(String id) {
-    Tracked t = claim(id);
+    TrackedFile t = claim(id);
     if (t != null) {
       dispatch(id, t);
     }
   }
 
   /** Marks a file queued; null when the index is closing or the file is queued already. */
-  private Tracked claim(String id) {
+  private TrackedFile claim(String id) {
     if (closed) {
       return null;
     }
-    Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
+    TrackedFile t = tracked.computeIfAbsent(id, k -> new TrackedFile());
     if (!t.queue()) {
       return null; // already queued: it will look at the file as it is then
     }
@@ -518,7 +519,7 @@ final class TraceIndex implements AutoCloseable {
   }
 
   /** Hands a queued file to the readers, no sooner than its re-read spacing allows. */
-  private void dispatch(String id, Tracked t) {
+  private void dispatch(String id, TrackedFile t) {
     long wait =
         t.lastReadEnd == 0
             ? 0
@@ -542,7 +543,7 @@ final class TraceIndex implements AutoCloseable {
   private void scheduleAll(List<String> ids) {
     List<Runnable> batch = new ArrayList<>(BATCH);
     for (String id : ids) {
-      Tracked t = claim(id);
+      TrackedFile t = claim(id);
       if (t == null) {
         continue;
       }
@@ -577,7 +578,7 @@ final class TraceIndex implements AutoCloseable {
     }
   }
 
-  private void submit(String id, Tracked t) {
+  private void submit(String id, TrackedFile t) {
     try {
       readers.execute(() -> process(id, t));
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -585,7 +586,7 @@ final class TraceIndex implements AutoCloseable {
     }
   }
 
-  private void process(String id, Tracked t) {
+  private void process(String id, TrackedFile t) {
     t.dequeue(); // changes from now on queue another read
     // A change during this read queues another, which may run on the other reader at once and
     // finish first: only the read that started last may publish its entry.
@@ -682,52 +683,5 @@ final class TraceIndex implements AutoCloseable {
     }
     timer.shutdownNow();
     readers.shutdownNow();
-  }
-
-  /**
-   * Read bookkeeping of one file: one small object per file of the directory (no atomics or lock
-   * objects of its own — a first start makes 100,000 of them).
-   */
-  private static final class Tracked {
-    private static final VarHandle QUEUED;
-    private static final VarHandle STARTED;
-
-    static {
-      try {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        QUEUED = lookup.findVarHandle(Tracked.class, "queued", boolean.class);
-        STARTED = lookup.findVarHandle(Tracked.class, "started", long.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    private volatile boolean queued;
-    private volatile long started; // reads begun, numbering them
-    private long published; // the newest read whose entry was published (under this monitor)
-    volatile long lastReadEnd;
-    volatile long lastCost;
-
-    /** Marks the file queued; false when it was queued already. */
-    boolean queue() {
-      return QUEUED.compareAndSet(this, false, true);
-    }
-
-    void dequeue() {
-      queued = false;
-    }
-
-    /** Numbers a read that begins. */
-    long begin() {
-      return (long) STARTED.getAndAdd(this, 1L) + 1;
-    }
-
-    /** Runs {@code put} unless a read that began after read {@code read} has published already. */
-    synchronized void publish(long read, Runnable put) {
-      if (read > published) {
-        published = read;
-        put.run();
-      }
-    }
   }
 }
