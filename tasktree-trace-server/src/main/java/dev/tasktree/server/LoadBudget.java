@@ -31,6 +31,11 @@ final class LoadBudget {
     return maxBytes;
   }
 
+  /** How many reservations wait for room now. */
+  int waiting() {
+    return permits.getQueueLength();
+  }
+
   /** A reservation; closing it gives the bytes back. */
   interface Lease extends AutoCloseable {
     @Override
@@ -38,13 +43,17 @@ final class LoadBudget {
   }
 
   /**
-   * Reserves {@code bytes} (at most {@link #maxBytes()}), waiting up to {@code timeoutMillis}.
+   * Reserves {@code bytes} (at most {@link #maxBytes()}), waiting up to {@code timeoutMillis}. What
+   * fits the free budget now is taken at once, even while bigger reservations wait for room (a
+   * small trace opens while big ones queue); the others wait in arrival order.
    *
    * @return the lease, or null when the budget did not free up in time
    */
   Lease reserve(long bytes, long timeoutMillis) throws InterruptedException {
     int units = (int) Math.max(1, Math.min(maxBytes, bytes) / UNIT);
-    if (!permits.tryAcquire(units, timeoutMillis, TimeUnit.MILLISECONDS)) {
+    // tryAcquire without a timeout takes free permits even on a fair semaphore with waiters
+    if (!permits.tryAcquire(units)
+        && !permits.tryAcquire(units, timeoutMillis, TimeUnit.MILLISECONDS)) {
       return null;
     }
     return () -> permits.release(units);
