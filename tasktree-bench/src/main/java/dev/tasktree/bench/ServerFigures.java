@@ -155,14 +155,19 @@ final class ServerFigures {
       report.add(
           new Figure(
               f("trace server: index %,d trace files, %s", count, what),
-              indexed >= count
-                  ? f("%.2f s (%,d traces/s)", seconds, Math.round(count / seconds))
-                  : f("only %,d after %.0f s", indexed, seconds),
+              indexTime(indexed, count, seconds),
               "—",
               "—",
               INDEX_GOAL,
               Figure.yesNo(seconds <= 1 && indexed >= count)));
     }
+  }
+
+  /** How long indexing took, or how far it got. */
+  private static String indexTime(int indexed, int count, double seconds) {
+    return indexed >= count
+        ? f("%.2f s (%,d traces/s)", seconds, Math.round(count / seconds))
+        : f("only %,d after %.0f s", indexed, seconds);
   }
 
   /**
@@ -203,9 +208,7 @@ final class ServerFigures {
               f(
                   "trace server: index %,d trace files, %s, a client listing back to back",
                   count, what),
-              health.path("traces").asInt() >= count
-                  ? f("%.2f s (%,d traces/s)", seconds, Math.round(count / seconds))
-                  : f("only %,d after %.0f s", health.path("traces").asInt(), seconds),
+              indexTime(health.path("traces").asInt(), count, seconds),
               "—",
               "—",
               "— (the client takes a core of two)",
