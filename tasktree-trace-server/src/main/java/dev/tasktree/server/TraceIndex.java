@@ -29,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,16 +77,9 @@ final class TraceIndex implements AutoCloseable {
   private volatile WatchService watch;
   private volatile boolean closed;
   private volatile boolean scanned;
-  private final AtomicBoolean saveQueued = new AtomicBoolean();
-  private volatile long savedVersion = -1;
-  private volatile long lastSaveNanos;
-  private volatile boolean saveWarned;
+  private final IndexSaver saver;
   private volatile int preloaded;
   private final long startNanos = System.nanoTime();
-  private final ReentrantLock saveLock = new ReentrantLock();
-
-  /** The persisted index is written at most this often (and when the server closes). */
-  private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private Thread watcher;
 
@@ -107,6 +99,26 @@ final class TraceIndex implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tasktree-index-timer").factory());
     this.rescanMillis = rescanInterval.toMillis();
+    this.saver =
+        new IndexSaver(
+            this.dir,
+            new IndexSaver.Source() {
+              @Override
+              public boolean complete() {
+                return scanned && pending.get() == 0;
+              }
+
+              @Override
+              public long version() {
+                return changeVersion.get();
+              }
+
+              @Override
+              public Collection<IndexEntry> entries() {
+                return entries.values();
+              }
+            },
+            timer);
   }
 
   /**
@@ -200,67 +212,15 @@ final class TraceIndex implements AutoCloseable {
     startVersion.incrementAndGet();
     durationVersion.incrementAndGet();
     costVersion.incrementAndGet();
-    savedVersion = changeVersion.incrementAndGet(); // the file holds what was just loaded
+    saver.loaded(changeVersion.incrementAndGet()); // the file holds what was just loaded
     preloaded = persisted.size();
   }
 
-  /** Saves the index soon when it changed, it is complete, and the last save is not too recent. */
+  /** Saves the persisted index soon, when it is complete and changed (see {@link IndexSaver}). */
   private void maybeSave() {
-    if (closed || !scanned || pending.get() > 0 || changeVersion.get() == savedVersion) {
-      return;
+    if (!closed) {
+      saver.soon();
     }
-    if (!saveQueued.compareAndSet(false, true)) {
-      return;
-    }
-    long wait =
-        lastSaveNanos == 0 ? 0 : Math.max(0, lastSaveNanos + SAVE_EVERY_NANOS - System.nanoTime());
-    try {
-      timer.schedule(
-          () -> {
-            saveQueued.set(false);
-            save();
-          },
-          wait,
-          TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      saveQueued.set(false); // closing: close() saves
-    }
-  }
-
-  /** Writes the persisted index when it is complete and changed since the last save. */
-  private void save() {
-    if (!scanned || pending.get() > 0) {
-      return; // saved when the queue is empty
-    }
-    saveLock.lock(); // one save at a time: close() waits for one in progress
-    try {
-      saveLocked();
-    } finally {
-      saveLock.unlock();
-    }
-  }
-
-  private void saveLocked() {
-    long version = changeVersion.get();
-    if (version == savedVersion) {
-      return;
-    }
-    try {
-      IndexFile.save(dir, List.copyOf(entries.values()));
-    } catch (java.nio.channels.ClosedByInterruptException e) {
-      return; // closing: close() saves
-    } catch (IOException | RuntimeException e) {
-      if (!saveWarned) {
-        saveWarned = true;
-        LOG.warn(
-            "cannot write {} in {} ({}): the next start reads every trace again",
-            IndexFile.NAME,
-            dir,
-            e.toString());
-      }
-    }
-    savedVersion = version;
-    lastSaveNanos = System.nanoTime();
   }
 
   // ---- watching and scanning ----
@@ -670,7 +630,7 @@ final class TraceIndex implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    save(); // a complete index is not lost with the process (waits for a save in progress)
+    saver.save(); // a complete index is not lost with the process (waits for a save under way)
     watchLock.lock();
     try {
       if (watch != null) {
