@@ -85,8 +85,7 @@ final class ServerFigures {
         count, BenchFiles.size(dir) >> 20, (System.nanoTime() - generated) / 1e9);
     long heapBefore = usedHeapAfterGc();
     long started = System.nanoTime();
-    try (TraceServer server =
-        TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0))) {
+    try (TraceServer server = serve(dir)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode health = awaitIndexed(http, base, count, started, quick);
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -146,8 +145,7 @@ final class ServerFigures {
       Report report, boolean quick, Path dir, HttpClient http, int count, String what)
       throws Exception {
     long started = System.nanoTime();
-    try (TraceServer server =
-        TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0))) {
+    try (TraceServer server = serve(dir)) {
       JsonNode health =
           awaitIndexed(http, "http://127.0.0.1:" + server.port(), count, started, quick);
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -161,6 +159,11 @@ final class ServerFigures {
               INDEX_GOAL,
               Figure.yesNo(seconds <= 1 && indexed >= count)));
     }
+  }
+
+  /** A trace server over the directory, in this JVM, on an ephemeral loopback port. */
+  private static TraceServer serve(Path dir) throws java.io.IOException {
+    return TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0));
   }
 
   /** How long indexing took, or how far it got. */
@@ -178,8 +181,7 @@ final class ServerFigures {
       Report report, boolean quick, Path dir, HttpClient http, int count, String what)
       throws Exception {
     long started = System.nanoTime();
-    try (TraceServer server =
-        TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0))) {
+    try (TraceServer server = serve(dir)) {
       String base = "http://127.0.0.1:" + server.port();
       java.util.concurrent.atomic.AtomicBoolean done =
           new java.util.concurrent.atomic.AtomicBoolean();
@@ -382,8 +384,7 @@ final class ServerFigures {
     System.err.printf(
         "  wrote %d traces of %,d items (%,d MB) in %.1f s%n",
         opens + 1, BIG_ITEMS, BenchFiles.size(dir) >> 20, (System.nanoTime() - generated) / 1e9);
-    try (TraceServer server =
-        TraceServer.start(ServerOptions.defaults().withTraceDir(dir).withPort(0))) {
+    try (TraceServer server = serve(dir)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode page;
       long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();

@@ -146,7 +146,15 @@ final class SummaryLine {
       if (h == null || h == CUT) {
         return Optional.empty();
       }
-      Totals t = tail(channel, size, headLength == size ? head : null, scratch.tail);
+      // the tail: what the head read when that was the whole file, else a first look at the end
+      byte[] tail = head;
+      int tailLength = headLength;
+      if (headLength < size) {
+        tail = scratch.tail;
+        int tailLook = (int) Math.min(size, tail.length);
+        tailLength = fill(channel, size - tailLook, tail, tailLook);
+      }
+      Totals t = summaryAtEnd(channel, size, tail, tailLength);
       if (t == null) {
         return Optional.empty();
       }
@@ -191,18 +199,12 @@ final class SummaryLine {
    * The totals of the summary line that ends the file, or null when the last line is not a summary
    * the writer left there.
    *
-   * @param whole the whole file when it was read already, else null
-   * @param scratch a buffer for the first look at the tail
+   * @param tail the file's last {@code length} bytes (all of it, or a first look at its end)
    */
-  private static Totals tail(FileChannel channel, long size, byte[] whole, byte[] scratch)
+  private static Totals summaryAtEnd(FileChannel channel, long size, byte[] tail, int length)
       throws IOException {
-    byte[] tail = whole != null ? whole : scratch;
-    int length = whole != null ? (int) size : (int) Math.min(size, scratch.length);
-    if (whole == null) {
-      length = fill(channel, size - length, tail, length);
-    }
     int from = lastLineStart(tail, length, size);
-    if (from < 0 && whole == null && length < size) {
+    if (from < 0 && length < size) {
       // the last line is longer than the first look: look further back, once
       length = (int) Math.min(size, TAIL_WINDOW);
       tail = new byte[length];

@@ -3,7 +3,6 @@ package dev.tasktree.server;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,23 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class IndexSaver {
 
-  /** What the saver needs to know of the index. */
-  interface Source {
-    /** Whether the first scan finished and no file waits to be read. */
-    boolean complete();
-
-    /** Changes whenever an entry changes. */
-    long version();
-
-    Collection<IndexEntry> entries();
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger(IndexSaver.class);
   static final long SAVE_EVERY_SECONDS = 10;
   private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(SAVE_EVERY_SECONDS);
 
   private final Path dir;
-  private final Source index;
+  private final TraceIndex index;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean queued = new AtomicBoolean();
   private final ReentrantLock saving = new ReentrantLock();
@@ -44,7 +32,7 @@ final class IndexSaver {
   private volatile long lastSaveNanos;
   private volatile boolean warned;
 
-  IndexSaver(Path dir, Source index, ScheduledExecutorService timer) {
+  IndexSaver(Path dir, TraceIndex index, ScheduledExecutorService timer) {
     this.dir = dir;
     this.index = index;
     this.timer = timer;
@@ -57,7 +45,7 @@ final class IndexSaver {
 
   /** Saves soon when the index is complete, changed, and the last save is not too recent. */
   void soon() {
-    if (!index.complete() || index.version() == savedVersion) {
+    if (index.indexing() || index.changeVersion() == savedVersion) {
       return;
     }
     if (!queued.compareAndSet(false, true)) {
@@ -80,12 +68,12 @@ final class IndexSaver {
 
   /** Writes the file now when the index is complete and changed (waits for a save under way). */
   void save() {
-    if (!index.complete()) {
+    if (index.indexing()) {
       return; // saved when the queue is empty
     }
     saving.lock();
     try {
-      long version = index.version();
+      long version = index.changeVersion();
       if (version == savedVersion) {
         return;
       }

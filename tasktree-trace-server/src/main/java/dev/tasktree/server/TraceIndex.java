@@ -71,6 +71,7 @@ final class TraceIndex implements AutoCloseable {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger ignored = new AtomicInteger();
   private final ReentrantLock watchLock = new ReentrantLock();
+  private final ReentrantLock[] publishLocks = newLocks(16);
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
   private final long rescanMillis;
@@ -99,26 +100,7 @@ final class TraceIndex implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tasktree-index-timer").factory());
     this.rescanMillis = rescanInterval.toMillis();
-    this.saver =
-        new IndexSaver(
-            this.dir,
-            new IndexSaver.Source() {
-              @Override
-              public boolean complete() {
-                return scanned && pending.get() == 0;
-              }
-
-              @Override
-              public long version() {
-                return changeVersion.get();
-              }
-
-              @Override
-              public Collection<IndexEntry> entries() {
-                return entries.values();
-              }
-            },
-            timer);
+    this.saver = new IndexSaver(this.dir, this, timer);
   }
 
   /**
@@ -278,8 +260,15 @@ final class TraceIndex implements AutoCloseable {
   }
 
   private void rescanQuietly() {
+    reconcileQuietly(list());
+  }
+
+  private void reconcileQuietly(List<Path> listing) {
+    if (listing == null) {
+      return;
+    }
     try {
-      rescan();
+      reconcile(listing);
     } catch (RuntimeException e) {
       LOG.warn("rescan of {} failed: {}", dir, e.toString());
     }
@@ -304,13 +293,7 @@ final class TraceIndex implements AutoCloseable {
     } catch (InterruptedException e) {
       return; // closed
     }
-    if (listing != null) {
-      try {
-        reconcile(listing);
-      } catch (RuntimeException e) {
-        LOG.warn("rescan of {} failed: {}", dir, e.toString());
-      }
-    }
+    reconcileQuietly(listing);
   }
 
   /** Compares the directory with the index and queues every new, changed or stale file. */
@@ -341,7 +324,9 @@ final class TraceIndex implements AutoCloseable {
     List<Path> listing = new ArrayList<>(entries.size() + 1024);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        listing.add(file);
+        if (!IndexFile.isIndexFile(file.getFileName().toString())) {
+          listing.add(file);
+        }
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot list {}: {}", dir, e.toString());
@@ -356,6 +341,20 @@ final class TraceIndex implements AutoCloseable {
   private static final byte NEW = 2;
   private static final byte CHANGED = 3;
 
+  /**
+   * What a listed file with this id (null: not a trace name) is to the index; stats it if known.
+   */
+  private byte kindOf(String id, Path file) {
+    if (id == null) {
+      return IGNORED;
+    }
+    IndexEntry entry = entries.get(id);
+    if (entry == null) {
+      return NEW;
+    }
+    return changed(entry, file) || stale(entry) ? CHANGED : UNCHANGED;
+  }
+
   private void reconcile(List<Path> listing) {
     int n = listing.size();
     String[] ids = new String[n];
@@ -365,26 +364,15 @@ final class TraceIndex implements AutoCloseable {
         .parallel()
         .forEach(
             i -> {
-              String id = idOf(listing.get(i).getFileName().toString());
-              ids[i] = id;
-              IndexEntry entry = id == null ? null : entries.get(id);
-              kinds[i] =
-                  id == null
-                      ? IGNORED
-                      : entry == null
-                          ? NEW
-                          : changed(entry, listing.get(i)) || stale(entry) ? CHANGED : UNCHANGED;
+              ids[i] = idOf(listing.get(i).getFileName().toString());
+              kinds[i] = kindOf(ids[i], listing.get(i));
             });
     List<String> toRead = new ArrayList<>();
     int known = 0;
     int ignoredNow = 0;
     for (int i = 0; i < n; i++) {
       switch (kinds[i]) {
-        case IGNORED -> {
-          if (!IndexFile.isIndexFile(listing.get(i).getFileName().toString())) {
-            ignoredNow++;
-          }
-        }
+        case IGNORED -> ignoredNow++;
         case UNCHANGED -> known++;
         case CHANGED -> {
           known++;
@@ -573,7 +561,7 @@ final class TraceIndex implements AutoCloseable {
       if (entry == null) {
         retryLater(id); // the load budget stayed full: try again, the file is not lost
       } else {
-        t.publish(read, () -> put(entry));
+        publish(id, t, read, entry);
       }
     } catch (IOException | RuntimeException | Error e) {
       // Whatever happens, this thread goes on, and the file is listed with a reason.
@@ -583,6 +571,22 @@ final class TraceIndex implements AutoCloseable {
       if (pending.decrementAndGet() == 0) {
         maybeSave();
       }
+    }
+  }
+
+  /**
+   * Puts a read's entry unless a read of the same file that began later has put its own. A file's
+   * publications are serialised by one of a few shared locks (chosen by its id), not a lock each.
+   */
+  private void publish(String id, TrackedFile t, long read, IndexEntry entry) {
+    ReentrantLock lock = publishLocks[Math.floorMod(id.hashCode(), publishLocks.length)];
+    lock.lock();
+    try {
+      if (t.mayPublish(read)) {
+        put(entry);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -625,6 +629,14 @@ final class TraceIndex implements AutoCloseable {
       changeVersion.incrementAndGet();
     }
     tracked.remove(id);
+  }
+
+  private static ReentrantLock[] newLocks(int count) {
+    ReentrantLock[] locks = new ReentrantLock[count];
+    for (int i = 0; i < count; i++) {
+      locks[i] = new ReentrantLock();
+    }
+    return locks;
   }
 
   @Override

@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
  * The {@link TraceIndex}'s read bookkeeping of one file: whether a read is queued, the reads begun
  * (numbered, so the one that began last publishes), and when the last one ended and what it cost
  * (to space re-reads of a file that keeps changing). One small object per file of the directory,
- * with no atomics or lock objects of its own: a first start makes 100,000 of them.
+ * with no atomics or lock objects of its own (the index shares a few publish locks among all
+ * files): a first start makes 100,000 of them.
  */
 final class TrackedFile {
   private static final VarHandle QUEUED;
@@ -25,7 +26,7 @@ final class TrackedFile {
 
   private volatile boolean queued;
   private volatile long started; // reads begun, numbering them
-  private long published; // the newest read whose entry was published (under this monitor)
+  private long published; // the newest read whose entry was published (under the publish lock)
   volatile long lastReadEnd;
   volatile long lastCost;
 
@@ -43,11 +44,15 @@ final class TrackedFile {
     return (long) STARTED.getAndAdd(this, 1L) + 1;
   }
 
-  /** Runs {@code put} unless a read that began after read {@code read} has published already. */
-  synchronized void publish(long read, Runnable put) {
-    if (read > published) {
-      published = read;
-      put.run();
+  /**
+   * Whether read {@code read} may publish its entry — no read that began after it has — and, if so,
+   * records that it does. Called under the lock that serialises this file's publications.
+   */
+  boolean mayPublish(long read) {
+    if (read <= published) {
+      return false;
     }
+    published = read;
+    return true;
   }
 }
