@@ -36,12 +36,27 @@ final class SummaryFacets {
   }
 
   private static void addModel(Collection<String> models, JsonNode value) {
-    if (value != null && value.isTextual() && !value.asText().isBlank()) {
-      String model = cut(value.asText().strip());
+    if (value != null && value.isTextual()) {
+      addModel(models, value.asText());
+    }
+  }
+
+  private static void addModel(Collection<String> models, String value) {
+    if (!value.isBlank()) {
+      String model = cut(value.strip());
       if (models.size() < MAX_MODELS || models.contains(model)) {
         models.add(model);
       }
     }
+  }
+
+  /** The sorted, bounded list of the models a summary line names. */
+  static List<String> modelsOf(List<String> named) {
+    List<String> models = new java.util.ArrayList<>(named.size());
+    for (String model : named) {
+      addModel(models, model);
+    }
+    return models(models);
   }
 
   /** The sorted, bounded list of models. */

@@ -255,7 +255,8 @@ final class SummaryLine {
     return buffer.position();
   }
 
-  private record Head(String id, String name, Instant start, Map<String, JsonNode> attributes) {}
+  /** What a trace's first line says that the summary needs. */
+  record Head(String id, String name, Instant start, Map<String, JsonNode> attributes) {}
 
   /** A head whose fields did not all fit the bytes read. */
   private static final Head CUT = new Head(null, null, null, Map.of());
@@ -275,7 +276,7 @@ final class SummaryLine {
   }
 
   /** What the summary line says. */
-  private static final class Totals {
+  static final class Totals {
     Instant end;
     Status status;
     int spans;
@@ -287,8 +288,14 @@ final class SummaryLine {
     java.util.List<String> models;
   }
 
-  /** The summary line's fields, read with a streaming parser; null when it is not one. */
+  /** The summary line's fields; null when it is not one. */
   private static Totals totals(byte[] bytes, int from, int length) {
+    Totals fast = WriterLayout.totals(bytes, from, length);
+    return fast != null ? fast : parsedTotals(bytes, from, length);
+  }
+
+  /** The summary line's fields, read with a streaming parser; null when it is not one. */
+  static Totals parsedTotals(byte[] bytes, int from, int length) {
     Totals t = new Totals();
     try (JsonParser p = FACTORY.createParser(bytes, from, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -333,20 +340,22 @@ final class SummaryLine {
       if (t != JsonToken.VALUE_STRING) {
         return null;
       }
-      SummaryFacets.addModels(
-          models,
-          Map.of(
-              Attributes.REQUEST_MODEL,
-              com.fasterxml.jackson.databind.node.TextNode.valueOf(p.getText())));
+      models.add(p.getText());
     }
-    return SummaryFacets.models(models);
+    return SummaryFacets.modelsOf(models);
+  }
+
+  /** The id, name and start of the first line; null when it is not a trace start. */
+  private static Head head(byte[] bytes, int length) {
+    Head fast = WriterLayout.head(bytes, length);
+    return fast != null ? fast : parsedHead(bytes, length);
   }
 
   /**
    * The id, name and start of the first line, read with a streaming parser: they come first, so a
    * first line longer than the window (a big shape) is not needed in full.
    */
-  private static Head head(byte[] bytes, int length) {
+  static Head parsedHead(byte[] bytes, int length) {
     String type = null;
     String id = null;
     String name = null;

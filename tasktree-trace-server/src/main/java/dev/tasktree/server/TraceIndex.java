@@ -455,15 +455,20 @@ final class TraceIndex implements AutoCloseable {
 
   /** Marks a file queued; null when the index is closing or the file is queued already. */
   private TrackedFile claim(String id) {
+    TrackedFile t = queue(id);
+    if (t != null) {
+      pending.incrementAndGet();
+    }
+    return t;
+  }
+
+  /** Marks a file queued without counting it; null when closing or queued already. */
+  private TrackedFile queue(String id) {
     if (closed) {
       return null;
     }
     TrackedFile t = tracked.computeIfAbsent(id, k -> new TrackedFile());
-    if (!t.queue()) {
-      return null; // already queued: it will look at the file as it is then
-    }
-    pending.incrementAndGet();
-    return t;
+    return t.queue() ? t : null; // else already queued: it will look at the file as it is then
   }
 
   /** Hands a queued file to the readers, no sooner than its re-read spacing allows. */
@@ -484,22 +489,20 @@ final class TraceIndex implements AutoCloseable {
   }
 
   /**
-   * Queues many files at once: those never read before go to the readers in batches (one task per
-   * {@value #BATCH} files rather than per file — a first start queues every file of the directory);
-   * the others one by one, spaced from their last read.
+   * Queues many files at once: those never read before go to the readers in batches of {@value
+   * #BATCH} ids (a first start queues every file of the directory: one task per batch, each file
+   * counted and claimed by the reader that reads it); the others one by one, spaced from their last
+   * read.
    */
   private void scheduleAll(List<String> ids) {
-    List<Runnable> batch = new ArrayList<>(BATCH);
+    List<String> batch = new ArrayList<>(BATCH);
     for (String id : ids) {
-      TrackedFile t = claim(id);
-      if (t == null) {
+      TrackedFile t = tracked.get(id);
+      if (t != null && t.lastReadEnd != 0) {
+        schedule(id);
         continue;
       }
-      if (t.lastReadEnd != 0) {
-        dispatch(id, t);
-        continue;
-      }
-      batch.add(() -> process(id, t));
+      batch.add(id);
       if (batch.size() == BATCH) {
         submitBatch(batch);
         batch = new ArrayList<>(BATCH);
@@ -510,19 +513,25 @@ final class TraceIndex implements AutoCloseable {
     }
   }
 
-  private void submitBatch(List<Runnable> reads) {
+  private void submitBatch(List<String> ids) {
+    pending.addAndGet(ids.size());
     try {
       readers.execute(
           () -> {
-            for (Runnable read : reads) {
+            for (String id : ids) {
               if (closed) {
                 return; // the index is gone: nobody waits for these
               }
-              read.run();
+              TrackedFile t = queue(id);
+              if (t != null) {
+                process(id, t);
+              } else {
+                pending.decrementAndGet(); // a change queued it meanwhile: that read counts itself
+              }
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      pending.addAndGet(-reads.size()); // closing
+      pending.addAndGet(-ids.size()); // closing
     }
   }
 
